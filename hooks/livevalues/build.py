@@ -1,0 +1,165 @@
+"""One site build: which snippets pages need, their results, and every problem found on the way."""
+
+from __future__ import annotations
+
+import difflib
+import html
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from livevalues.problems import Problem
+from livevalues.render import FormatError, format_block, format_value, markdown_text, output_block
+from livevalues.runner import Limits, SnippetResult, run_snippets
+from livevalues.syntax import find_includes, find_leftovers, find_placeholders
+
+
+@dataclass
+class _Page:
+    label: str  # "docs/models/svm.md", as a contributor opens it
+    source: str  # the whole file, front matter included
+    blocks: dict[str, str] = field(default_factory=dict)  # token -> HTML, filled in after Markdown
+    problems: list[Problem] = field(default_factory=list)
+
+
+class Build:
+    """Runs what a build's pages need once, then expands each page; collects all problems.
+
+    `show_problems_on_pages` (for a dev server) puts each problem on its page as a visible box,
+    so the server keeps running and the next save that fixes it clears it.
+    """
+
+    def __init__(self, root: Path, docs_dir: Path, *, limits: Limits = Limits(), show_problems_on_pages: bool = False):
+        self.root = root
+        self.docs_dir = docs_dir
+        self.snippets_dir = root / "snippets"
+        self.limits = limits
+        self.show_problems_on_pages = show_problems_on_pages
+        self.results: dict[str, SnippetResult] = {}
+        self.pages: dict[str, _Page] = {}
+        self.token = secrets.token_hex(4)  # block tokens that no page can contain by accident
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [problem for page in self.pages.values() for problem in page.problems]
+
+    def available(self) -> list[str]:
+        return sorted(path.stem for path in self.snippets_dir.glob("[!_]*.py"))
+
+    def run(self, sources: dict[str, str]) -> None:
+        """Register the pages (src path -> Markdown) and run every snippet they use, once."""
+        needed = set()
+        for src, source in sources.items():
+            self.pages[src] = _Page(self._label(src), source)
+            placeholders, _ = find_placeholders(source)
+            needed |= {placeholder.snippet for placeholder in placeholders}
+            needed |= {Path(path).stem for path, _ in find_includes(source) if path.endswith(".py")}
+        paths = [self.snippets_dir / f"{name}.py" for name in needed & set(self.available())]
+        self.results = run_snippets(paths, self.root, self.limits)
+
+    def _label(self, src: str) -> str:
+        path = self.docs_dir / src
+        return str(path.relative_to(self.root)) if path.is_relative_to(self.root) else str(path)
+
+    def render_markdown(self, src: str, markdown: str) -> str:
+        """Replace every placeholder: inline values as text, blocks as tokens for `render_html`."""
+        page = self.pages.setdefault(src, _Page(self._label(src), markdown))
+        page.problems.clear()
+        page.blocks.clear()
+        offset = _line_offset(page.source, markdown)
+        for path, line in find_includes(markdown):
+            error = self.results.get(Path(path).stem)
+            if path.endswith(".py") and error is not None and error.error is not None:
+                self._problem(page, line + offset, f"includes {path}, whose snippet {error.error.describe()}", error.error.frames)
+        placeholders, malformed = find_placeholders(markdown)
+        for bad in malformed:
+            self._problem(page, bad.line + offset, f"malformed placeholder {bad.text!r}; the syntax is %{{snippet.name}} or %{{snippet.name:spec}}")
+        pieces, cursor = [], 0
+        for placeholder in placeholders:
+            pieces.append(markdown[cursor : placeholder.start])
+            pieces.append(self._expand(page, placeholder, placeholder.line + offset))
+            cursor = placeholder.end
+        pieces.append(markdown[cursor:])
+        text = "".join(pieces)
+        if page.problems and self.show_problems_on_pages:
+            text = self._block(page, _problems_box(page.problems)) + "\n\n" + text
+        return text
+
+    def _expand(self, page: _Page, placeholder, line: int) -> str:
+        key = placeholder.key
+        try:
+            value = self._value(placeholder.snippet, placeholder.name)
+            if value["kind"] in {"table", "figure", "output"}:
+                if not placeholder.alone:
+                    raise FormatError(f"is a block ({value['kind']}): put the placeholder on a line of its own")
+                return self._block(page, format_block(value, placeholder.spec, key))
+            return markdown_text(format_value(value, placeholder.spec))
+        except _SnippetFailed as failure:
+            self._problem(page, line, f"{placeholder.text}: snippet {failure.result.error.describe()}", failure.result.error.frames)
+        except (LookupError, FormatError) as error:
+            self._problem(page, line, f"{placeholder.text}: {key} {error.args[0]}" if isinstance(error, FormatError) else f"{placeholder.text}: {error.args[0]}")
+        return f"**⚠ {markdown_text(placeholder.text)}**" if self.show_problems_on_pages else markdown_text(placeholder.text)
+
+    def _value(self, snippet: str, name: str) -> dict:
+        if snippet not in self.available():
+            raise LookupError(f"no snippet snippets/{snippet}.py" + _did_you_mean(snippet, self.available()))
+        result = self.results.get(snippet)
+        if result is None:
+            raise LookupError(f"snippet {snippet} was not run")
+        if result.error is not None:
+            raise _SnippetFailed(result)
+        if name not in result.values:
+            raise LookupError(f"snippets/{snippet}.py has no value {name!r}" + _did_you_mean(name, list(result.values)))
+        return result.values[name]
+
+    def _block(self, page: _Page, html_block: str) -> str:
+        token = f"LIVEVALUES{self.token}BLOCK{len(page.blocks)}"
+        page.blocks[token] = html_block
+        return token
+
+    def _problem(self, page: _Page, line: int, message: str, frames: tuple[str, ...] = ()) -> None:
+        page.problems.append(Problem(f"{page.label}:{line}", message, frames))
+
+    def render_html(self, src: str, content: str) -> str:
+        """Put the blocks in place and check that no placeholder reached the HTML unexpanded."""
+        page = self.pages[src]
+        for token, block in page.blocks.items():
+            paragraph = f"<p>{token}</p>"
+            content = content.replace(paragraph, block) if paragraph in content else content.replace(token, block)
+        for leftover in find_leftovers(content):
+            self._problem(page, self._find_line(page, leftover), f"{leftover} reached the HTML unexpanded{self._origin(leftover)}")
+        return content
+
+    def _find_line(self, page: _Page, text: str) -> int:
+        index = page.source.find(text)
+        return page.source.count("\n", 0, index) + 1 if index >= 0 else 1
+
+    def _origin(self, text: str) -> str:
+        """Where an unexpanded placeholder came from, when it was an included file."""
+        for folder in (self.docs_dir, self.snippets_dir, self.root / "includes"):
+            for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+                if path.suffix in {".md", ".txt", ".html"} and text in (content := path.read_text(encoding="utf-8", errors="replace")):
+                    line = content.count("\n", 0, content.index(text)) + 1
+                    return f" (it is in {path.relative_to(self.root)}:{line}; placeholders are expanded only in a page's own Markdown, not in included files)"
+        return ""
+
+
+class _SnippetFailed(Exception):
+    def __init__(self, result: SnippetResult):
+        self.result = result
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=3)
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+def _line_offset(source: str, markdown: str) -> int:
+    """Lines MkDocs removed from the top (the front matter) before handing over the Markdown."""
+    return source[: len(source) - len(markdown)].count("\n") if markdown and source.endswith(markdown) else 0
+
+
+def _problems_box(problems: list[Problem]) -> str:
+    body = "\n\n".join(str(problem) for problem in problems)
+    title = f"This page has {len(problems)} problem{'s' if len(problems) > 1 else ''}; a strict build fails"
+    return f'<div class="admonition failure"><p class="admonition-title">{html.escape(title)}</p>{output_block(body, "Problems")}</div>'

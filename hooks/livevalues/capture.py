@@ -1,0 +1,198 @@
+"""Turn what a snippet left in its namespace into plain data: numbers, short lists, tables, SVG.
+
+Runs in the worker process, where scikit-learn and matplotlib are loaded; the result is plain
+Python (str, int, float, bool, None, list, dict), so it crosses processes and can be cached.
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import math
+import numbers
+import re
+import types
+import warnings
+from typing import Any
+
+Value = dict[str, Any]
+
+# Text and axes in figures are drawn in this colour, then turned into `currentColor`, so the
+# SVG follows Material's light and dark schemes.
+INK = "#010203"
+FIGURE_STYLE = {
+    "svg.fonttype": "none",
+    "text.color": INK,
+    "axes.labelcolor": INK,
+    "axes.edgecolor": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "axes.facecolor": "none",
+    "figure.facecolor": "none",
+    "savefig.transparent": True,
+    "legend.frameon": False,
+}
+MAX_ITEMS = 50  # longer sequences keep their ends only
+SAMPLE_ITEMS = 4
+
+
+def capture(namespace: dict[str, Any], salt: str) -> dict[str, Value]:
+    """Every public module-level value a page may show, keyed by name."""
+    values = {}
+    for name, obj in namespace.items():
+        if name.startswith("_") or isinstance(obj, (types.ModuleType, types.FunctionType, type)):
+            continue
+        values[name] = to_value(obj, f"{salt}.{name}")
+    return values
+
+
+def to_value(obj: Any, salt: str = "") -> Value:
+    """One object as plain data, tagged with its kind."""
+    scalar = _scalar(obj)
+    if scalar is not _NOT_SCALAR:
+        return {"kind": "scalar", "value": scalar}
+    kind = _kind(obj)
+    if kind == "estimator":
+        return {"kind": "table", **estimator_table(obj)}
+    if kind == "figure":
+        return {"kind": "figure", "svg": figure_svg(obj, salt)}
+    items = _items(obj)
+    if items is not None:
+        kept = items if len(items) <= MAX_ITEMS else items[:3] + items[-3:]
+        return {"kind": "list", "items": kept, "length": len(items), "tuple": isinstance(obj, tuple)}
+    return {"kind": "unsupported", "type": type(obj).__name__}
+
+
+_NOT_SCALAR = object()
+
+
+def _scalar(obj: Any) -> Any:
+    if obj is None or isinstance(obj, (bool, str)):
+        return obj
+    if hasattr(obj, "dtype") and getattr(obj, "shape", None) == ():
+        obj = obj.item()  # numpy scalars and 0-d arrays
+        if isinstance(obj, (bool, str)):
+            return obj
+    if isinstance(obj, numbers.Integral):
+        return int(obj)
+    if isinstance(obj, numbers.Real):
+        return float(obj)
+    return _NOT_SCALAR
+
+
+def _items(obj: Any) -> list[Any] | None:
+    """A flat list of scalars for 1-D arrays, lists and tuples; None for anything else."""
+    if hasattr(obj, "ndim") and hasattr(obj, "tolist"):
+        if obj.ndim != 1:
+            return None
+        obj = obj.tolist()
+    if not isinstance(obj, (list, tuple)):
+        return None
+    items = [_scalar(item) for item in obj]
+    return None if any(item is _NOT_SCALAR for item in items) else items
+
+
+def _kind(obj: Any) -> str:
+    module = type(obj).__module__
+    if module.startswith("sklearn") and hasattr(obj, "get_params"):
+        return "estimator"
+    if module.startswith("matplotlib") and type(obj).__name__ == "Figure":
+        return "figure"
+    return "other"
+
+
+def estimator_table(estimator: Any) -> dict[str, Any]:
+    """What was set (get_params, with changes from the default marked) beside what fit learned."""
+    defaults = {
+        name: parameter.default
+        for name, parameter in inspect.signature(type(estimator).__init__).parameters.items()
+        if parameter.default is not inspect.Parameter.empty
+    }
+    params = []
+    for name, value in sorted(estimator.get_params(deep=False).items()):
+        default = defaults.get(name, inspect.Parameter.empty)
+        params.append(
+            {
+                "name": name,
+                "value": short_repr(value),
+                "default": short_repr(default) if default is not inspect.Parameter.empty else "",
+                "changed": default is inspect.Parameter.empty or not _same(value, default),
+            }
+        )
+    return {"estimator": type(estimator).__name__, "params": params, "learned": learned_attributes(estimator)}
+
+
+def learned_attributes(estimator: Any) -> list[dict[str, str]]:
+    """Public attributes ending in `_` that are set: by scikit-learn's convention, what fit learned.
+
+    `dir` rather than `vars`, because some (SVC's `n_support_`) are properties; an attribute
+    that raises or warns when read (deprecated, or not defined for these settings) is left out.
+    """
+    learned = []
+    for name in dir(estimator):
+        if not name.endswith("_") or name.startswith("_") or name.endswith("__"):
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            try:
+                value = getattr(estimator, name)
+            except Exception:
+                continue
+        if callable(value) and not hasattr(value, "get_params"):
+            continue
+        shape, sample = describe(value)
+        learned.append({"name": name, "shape": shape, "sample": sample})
+    return learned
+
+
+def describe(value: Any) -> tuple[str, str]:
+    """A short (shape, sample) for a table cell: `(2, 5)` and `[0.1, -0.25, …]`."""
+    scalar = _scalar(value)
+    if scalar is not _NOT_SCALAR:
+        return "scalar", compact(scalar)
+    if hasattr(value, "shape") and hasattr(value, "ravel"):
+        flat = value.ravel()
+        shape = "(" + ", ".join(str(n) for n in value.shape) + ("," if len(value.shape) == 1 else "") + ")"
+        sample = [compact(_scalar(item)) for item in flat[:SAMPLE_ITEMS]]
+        return shape, "[" + ", ".join(sample) + (", …]" if flat.size > SAMPLE_ITEMS else "]")
+    if isinstance(value, (list, tuple)):
+        return f"{type(value).__name__} of {len(value)}", ", ".join(type(v).__name__ for v in value[:2]) + (
+            ", …" if len(value) > 2 else ""
+        )
+    if hasattr(value, "get_params"):
+        return type(value).__name__, "fitted estimator"
+    return type(value).__name__, ""
+
+
+def compact(value: Any) -> str:
+    """A scalar rounded to 4 significant digits: the default precision on the site."""
+    if isinstance(value, float):
+        return format(value, ".4g") if math.isfinite(value) else str(value)
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def short_repr(value: Any, limit: int = 40) -> str:
+    if hasattr(value, "get_params"):
+        return f"{type(value).__name__}(…)"
+    if isinstance(value, float):
+        return compact(value)
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _same(value: Any, default: Any) -> bool:
+    if isinstance(value, float) and isinstance(default, float) and math.isnan(value) and math.isnan(default):
+        return True
+    return type(value) is type(default) and repr(value) == repr(default)
+
+
+def figure_svg(figure: Any, salt: str) -> str:
+    """The figure as inline SVG with text in `currentColor`, and ids stable and unique to it."""
+    import matplotlib
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": salt, "svg.id": salt.replace(".", "-")}):
+        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]  # drop the XML declaration and DOCTYPE
+    return re.sub(INK, "currentColor", svg, flags=re.I)

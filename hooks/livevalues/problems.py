@@ -1,0 +1,35 @@
+"""What can go wrong, as values that name the file and line a contributor must open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SnippetError:
+    """Why a snippet produced no values: where it failed, and the last frames of its traceback."""
+
+    message: str
+    location: str | None = None  # "snippets/svm.py:12", when known
+    frames: tuple[str, ...] = field(default_factory=tuple)
+
+    def describe(self) -> str:
+        where = f" at {self.location}" if self.location else ""
+        return f"failed{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error a build reports: `location` is "docs/page.md:line"."""
+
+    location: str
+    message: str
+    frames: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}"
+        if self.frames:
+            text += "\n    Traceback (last frames):\n" + "\n".join(
+                "      " + line for frame in self.frames for line in frame.splitlines()
+            )
+        return text

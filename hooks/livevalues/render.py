@@ -1,0 +1,112 @@
+"""Format a captured value for a page: inline text for Markdown, or a block of HTML."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+INLINE_KINDS = {"scalar", "list"}
+BLOCK_KINDS = {"table", "figure", "output"}
+SHOWN_ITEMS = 8  # longer lists show their ends and their length
+# Characters Python-Markdown would read as markup; a backslash makes each one literal.
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}|#!])")
+
+
+class FormatError(ValueError):
+    pass
+
+
+def format_value(value: dict[str, Any], spec: str | None = None) -> str:
+    """The text a reader sees for an inline value, formatted with a Python format spec."""
+    kind = value["kind"]
+    if kind == "scalar":
+        return _format_scalar(value["value"], spec)
+    if kind == "list":
+        items = [_format_scalar(item, spec) for item in value["items"]]
+        length = value["length"]
+        opening, closing = "()" if value.get("tuple") else "[]"
+        if length > SHOWN_ITEMS or len(items) < length:
+            return opening + ", ".join(items[:3]) + ", …, " + ", ".join(items[-2:]) + f"{closing} ({length:,} values)"
+        return opening + ", ".join(items) + ("," if length == 1 and opening == "(" else "") + closing
+    if kind in BLOCK_KINDS:
+        raise FormatError(f"is a {_block_name(kind)}: put the placeholder on a line of its own")
+    raise FormatError(f"is a {value['type']}, which a page cannot show; compute a number, list or estimator from it")
+
+
+def _format_scalar(item: Any, spec: str | None) -> str:
+    if spec is None:
+        if isinstance(item, float):
+            return format(item, ".4g")
+        return str(item)
+    try:
+        return format(item, spec)
+    except (ValueError, TypeError) as error:
+        raise FormatError(f"format spec {spec!r} does not apply to {type(item).__name__} {item!r}: {error}") from None
+
+
+def _block_name(kind: str) -> str:
+    return {"table": "set-vs-learned table", "figure": "figure", "output": "printed output"}[kind]
+
+
+def markdown_text(text: str) -> str:
+    """Text that Markdown will show exactly as it is: HTML-escaped, markup characters escaped."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def format_block(value: dict[str, Any], spec: str | None, key: str) -> str:
+    """The HTML of a block value: a set-vs-learned table, a figure or an output block."""
+    kind = value["kind"]
+    if kind == "table":
+        return _table(value)
+    if kind == "figure":
+        if not spec or not spec.strip():
+            raise FormatError(f"is a figure and needs alt text: %{{{key}:What the figure shows}}")
+        return _figure(value["svg"], spec.strip())
+    if kind == "output":
+        if not value["text"]:
+            raise FormatError("is empty: the snippet printed nothing")
+        return output_block(value["text"], "Output")
+    raise FormatError(f"is inline text, not a block; use it inside a sentence (spec {spec!r})")
+
+
+def output_block(text: str, title: str) -> str:
+    """Text in the markup pymdownx.highlight gives a titled code block, so Material styles it."""
+    return (
+        f'<div class="language-text highlight livevalues-output"><span class="filename">{html.escape(title)}</span>'
+        f"<pre><span></span><code>{html.escape(text)}</code></pre></div>"
+    )
+
+
+def _table(value: dict[str, Any]) -> str:
+    name = html.escape(value["estimator"])
+    params = "".join(
+        "<tr{cls}><td><code>{name}</code></td><td><code>{value}</code></td><td><code>{default}</code></td></tr>".format(
+            cls=' class="livevalues-changed"' if row["changed"] else "",
+            name=html.escape(row["name"]),
+            value=html.escape(row["value"]),
+            default=html.escape(row["default"]),
+        )
+        for row in value["params"]
+    )
+    learned = "".join(
+        f"<tr><td><code>{html.escape(row['name'])}</code></td><td>{html.escape(row['shape'])}</td>"
+        f"<td><code>{html.escape(row['sample'])}</code></td></tr>"
+        for row in value["learned"]
+    ) or '<tr><td colspan="3">nothing: the estimator is not fitted</td></tr>'
+    return (
+        f'<div class="livevalues-set-learned">'
+        f'<table><caption>Set: <code>{name}.get_params()</code>, changed from the default in bold</caption>'
+        f"<thead><tr><th>Hyperparameter</th><th>Value</th><th>Default</th></tr></thead><tbody>{params}</tbody></table>"
+        f"<table><caption>Learned by <code>fit</code>: attributes ending in <code>_</code></caption>"
+        f"<thead><tr><th>Attribute</th><th>Shape</th><th>Values</th></tr></thead><tbody>{learned}</tbody></table>"
+        f"</div>"
+    )
+
+
+def _figure(svg: str, alt: str) -> str:
+    label = html.escape(alt)
+    svg = re.sub(r"<svg\b", f'<svg role="img" aria-label="{label}"', svg, count=1)
+    svg = re.sub(r'\s(width|height)="[^"]*"', "", svg[: svg.index(">") + 1], count=2) + svg[svg.index(">") + 1 :]
+    svg = svg.replace(">", f"><title>{label}</title>", 1)
+    return f'<figure class="livevalues-figure">{svg}</figure>'

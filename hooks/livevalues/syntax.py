@@ -1,0 +1,128 @@
+"""The value syntax `%{snippet.name:spec}`: finding placeholders in Markdown, outside code.
+
+Code is found by hand rather than with markdown-it-py: the pages are Python-Markdown with
+pymdownx extensions, where text indented under `!!! note` or `=== "Tab"` is prose and fences may
+be indented at any depth. A CommonMark parser would call that text an indented code block and
+miss those fences, so placeholders in admonitions would silently stay unexpanded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PLACEHOLDER = re.compile(
+    r"%\{(?P<snippet>[A-Za-z_][A-Za-z0-9_]*)\.(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"(?::(?P<spec>[^{}\n]*))?\}"
+)
+# Anything that opens like a placeholder: what PLACEHOLDER rejects here is a typo to report.
+OPENING = re.compile(r"%\{[^}\n]*\}?")
+FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+INCLUDE = re.compile(r"""^[ \t]*-{1,}8<-{1,}[ \t]+(?P<quote>["'])(?P<target>[^"'\n]+?)(?P=quote)[ \t]*$""", re.M)
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+PRE_OR_CODE = re.compile(r"<(pre|code|script|style)\b.*?</\1>", re.S | re.I)
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """One `%{snippet.name:spec}` in a page; `line` is 1-based in the text it was found in."""
+
+    text: str
+    snippet: str
+    name: str
+    spec: str | None
+    line: int
+    start: int
+    end: int
+    alone: bool  # the only thing on its line: may hold a block (table, figure, output)
+
+    @property
+    def key(self) -> str:
+        return f"{self.snippet}.{self.name}"
+
+
+@dataclass(frozen=True)
+class Malformed:
+    """Text that opens like a placeholder but does not parse."""
+
+    text: str
+    line: int
+
+
+def code_ranges(markdown: str) -> list[tuple[int, int]]:
+    """Offsets of fenced code blocks and inline code spans, where placeholders are left alone."""
+    ranges: list[tuple[int, int]] = []
+    offset = 0
+    fence: tuple[str, int] | None = None  # (fence character, length) while inside a fence
+    fence_start = 0
+    prose_start = 0
+    for line in markdown.splitlines(keepends=True):
+        stripped = line.strip()
+        if fence is None:
+            match = FENCE_OPEN.match(line.rstrip("\r\n"))
+            if match and not (match["fence"][0] == "`" and "`" in match["info"]):
+                ranges += _code_spans(markdown, prose_start, offset)
+                fence = (match["fence"][0], len(match["fence"]))
+                fence_start = offset
+        elif stripped and set(stripped) == {fence[0]} and len(stripped) >= fence[1]:
+            ranges.append((fence_start, offset + len(line)))
+            fence = None
+            prose_start = offset + len(line)
+        offset += len(line)
+    if fence is not None:  # an unclosed fence runs to the end, as in CommonMark
+        ranges.append((fence_start, len(markdown)))
+    else:
+        ranges += _code_spans(markdown, prose_start, len(markdown))
+    return sorted(ranges)
+
+
+def _code_spans(markdown: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Inline code spans in prose, paragraph by paragraph (a span never crosses a blank line)."""
+    spans = []
+    for paragraph in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", markdown[start:end]):
+        base = start + paragraph.start()
+        spans += [(base + m.start(), base + m.end()) for m in CODE_SPAN.finditer(paragraph.group())]
+    return spans
+
+
+def _inside(position: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in ranges)
+
+
+def find_placeholders(markdown: str) -> tuple[list[Placeholder], list[Malformed]]:
+    """Every placeholder outside code, and every malformed one, in order of appearance."""
+    code = code_ranges(markdown)
+    found: list[Placeholder] = []
+    malformed: list[Malformed] = []
+    for opening in OPENING.finditer(markdown):
+        if _inside(opening.start(), code):
+            continue
+        line = markdown.count("\n", 0, opening.start()) + 1
+        match = PLACEHOLDER.match(markdown, opening.start())
+        if match is None:
+            malformed.append(Malformed(opening.group(), line))
+            continue
+        line_start = markdown.rfind("\n", 0, match.start()) + 1
+        line_end = markdown.find("\n", match.end())
+        line_end = len(markdown) if line_end == -1 else line_end
+        alone = not markdown[line_start : match.start()].strip() and not markdown[match.end() : line_end].strip()
+        found.append(
+            Placeholder(match.group(), match["snippet"], match["name"], match["spec"], line, match.start(), match.end(), alone)
+        )
+    return found, malformed
+
+
+def find_includes(markdown: str) -> list[tuple[str, int]]:
+    """Files a page includes with pymdownx.snippets (`--8<-- "svm.py:fit"`), with their lines."""
+    includes = []
+    for match in INCLUDE.finditer(markdown):
+        target = match["target"]
+        path = re.sub(r":[A-Za-z0-9_-]+$|:\d+(?::\d+)?$", "", target)
+        includes.append((path, markdown.count("\n", 0, match.start()) + 1))
+    return includes
+
+
+def find_leftovers(html: str) -> list[str]:
+    """Placeholder-like text that reached the HTML outside code: it was never expanded."""
+    prose = PRE_OR_CODE.sub("", html)
+    return [match.group() for match in OPENING.finditer(prose)]
