@@ -7,6 +7,7 @@ snippet cannot touch another one or MkDocs itself.
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import runpy
@@ -21,11 +22,31 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import numpy  # noqa: E402, F401  (preloaded for every snippet)
-import sklearn  # noqa: E402, F401
 import threadpoolctl  # noqa: E402
 
 from livevalues import capture  # noqa: E402
+
+# Imported once in the forkserver, so every snippet forked from it starts with them loaded.
+PRELOADED = (
+    "numpy",
+    "scipy.stats",
+    "sklearn.cluster",
+    "sklearn.datasets",
+    "sklearn.ensemble",
+    "sklearn.feature_extraction.text",
+    "sklearn.linear_model",
+    "sklearn.mixture",
+    "sklearn.model_selection",
+    "sklearn.naive_bayes",
+    "sklearn.neighbors",
+    "sklearn.neural_network",
+    "sklearn.pipeline",
+    "sklearn.preprocessing",
+    "sklearn.svm",
+    "sklearn.tree",
+)
+for _module in PRELOADED:
+    importlib.import_module(_module)
 
 MAX_FRAMES = 4
 
@@ -44,7 +65,7 @@ class BoundedWriter(io.StringIO):
     def write(self, text: str) -> int:
         if self.tell() + len(text) > self.limit:
             raise OutputLimitExceeded(
-                f"printed more than {self.limit:,} characters (the output limit; raise it with max_output)"
+                f"printed more than {self.limit:,} characters (the output limit; raise it with a line `# livevalues: max_output=CHARACTERS` in the snippet)"
             )
         return super().write(text)
 
