@@ -22,7 +22,13 @@ def on_startup(command: str, dirty: bool) -> None:
 def on_config(config: Any) -> None:
     global _build  # one Build per build: nothing survives a `mkdocs serve` rebuild
     root = Path(config.config_file_path).resolve().parent
-    _build = livevalues.Build(root, Path(config.docs_dir).resolve(), show_problems_on_pages=_command == "serve")
+    base_path = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", ["."])
+    _build = livevalues.Build(
+        root,
+        Path(config.docs_dir).resolve(),
+        include_dirs=[root / folder for folder in ([base_path] if isinstance(base_path, str) else base_path)],
+        show_problems_on_pages=_command == "serve",
+    )
 
 
 def on_files(files: Any, config: Any) -> None:

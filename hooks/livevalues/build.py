@@ -7,11 +7,12 @@ import html
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from livevalues.problems import Problem
-from livevalues.render import FormatError, format_block, format_value, markdown_text, output_block
+from livevalues.problems import Problem, SnippetError
+from livevalues.render import BLOCK_KINDS, FormatError, format_block, format_value, markdown_text, output_block, summarize_block
 from livevalues.runner import Limits, SnippetResult, run_snippets
-from livevalues.syntax import find_includes, find_leftovers, find_placeholders
+from livevalues.syntax import Placeholder, find_includes, find_leftovers, find_placeholders
 
 
 @dataclass
@@ -19,6 +20,7 @@ class _Page:
     label: str  # "docs/models/svm.md", as a contributor opens it
     source: str  # the whole file, front matter included
     blocks: dict[str, str] = field(default_factory=dict)  # token -> HTML, filled in after Markdown
+    shown: dict[str, str] = field(default_factory=dict)  # placeholder -> what the reader sees, as text
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -29,9 +31,18 @@ class Build:
     so the server keeps running and the next save that fixes it clears it.
     """
 
-    def __init__(self, root: Path, docs_dir: Path, *, limits: Limits = Limits(), show_problems_on_pages: bool = False):
+    def __init__(
+        self,
+        root: Path,
+        docs_dir: Path,
+        *,
+        include_dirs: list[Path] | None = None,
+        limits: Limits = Limits(),
+        show_problems_on_pages: bool = False,
+    ):
         self.root = root
         self.docs_dir = docs_dir
+        self.include_dirs = include_dirs or [root / "snippets"]
         self.snippets_dir = root / "snippets"
         self.limits = limits
         self.show_problems_on_pages = show_problems_on_pages
@@ -41,7 +52,8 @@ class Build:
 
     @property
     def problems(self) -> list[Problem]:
-        return [problem for page in self.pages.values() for problem in page.problems]
+        problems = [problem for page in self.pages.values() for problem in page.problems]
+        return sorted(problems, key=lambda problem: problem.sort_key)
 
     def available(self) -> list[str]:
         return sorted(path.stem for path in self.snippets_dir.glob("[!_]*.py"))
@@ -66,6 +78,7 @@ class Build:
         page = self.pages.setdefault(src, _Page(self._label(src), markdown))
         page.problems.clear()
         page.blocks.clear()
+        page.shown.clear()
         offset = _line_offset(page.source, markdown)
         for path, line in find_includes(markdown):
             error = self.results.get(Path(path).stem)
@@ -85,29 +98,35 @@ class Build:
             text = self._block(page, _problems_box(page.problems)) + "\n\n" + text
         return text
 
-    def _expand(self, page: _Page, placeholder, line: int) -> str:
-        key = placeholder.key
+    def _expand(self, page: _Page, placeholder: Placeholder, line: int) -> str:
         try:
             value = self._value(placeholder.snippet, placeholder.name)
-            if value["kind"] in {"table", "figure", "output"}:
+            if value["kind"] in BLOCK_KINDS:
                 if not placeholder.alone:
                     raise FormatError(f"is a block ({value['kind']}): put the placeholder on a line of its own")
-                return self._block(page, format_block(value, placeholder.spec, key))
-            return markdown_text(format_value(value, placeholder.spec))
+                block = format_block(value, placeholder.spec, placeholder.key)
+                page.shown[placeholder.text] = summarize_block(value, placeholder.spec)
+                return self._block(page, block)
+            text = format_value(value, placeholder.spec)
+            page.shown[placeholder.text] = text
+            return markdown_text(text)
         except _SnippetFailed as failure:
-            self._problem(page, line, f"{placeholder.text}: snippet {failure.result.error.describe()}", failure.result.error.frames)
-        except (LookupError, FormatError) as error:
-            self._problem(page, line, f"{placeholder.text}: {key} {error.args[0]}" if isinstance(error, FormatError) else f"{placeholder.text}: {error.args[0]}")
-        return f"**⚠ {markdown_text(placeholder.text)}**" if self.show_problems_on_pages else markdown_text(placeholder.text)
+            error = failure.error
+            self._problem(page, line, f"{placeholder.text}: snippet {error.describe()}", error.frames)
+        except FormatError as error:
+            self._problem(page, line, f"{placeholder.text}: {placeholder.key} {error}")
+        except LookupError as error:
+            self._problem(page, line, f"{placeholder.text}: {error.args[0]}")
+        return f"**⚠ {placeholder.key}**"  # not placeholder syntax: the HTML check must not count it twice
 
-    def _value(self, snippet: str, name: str) -> dict:
+    def _value(self, snippet: str, name: str) -> dict[str, Any]:
         if snippet not in self.available():
             raise LookupError(f"no snippet snippets/{snippet}.py" + _did_you_mean(snippet, self.available()))
         result = self.results.get(snippet)
         if result is None:
             raise LookupError(f"snippet {snippet} was not run")
         if result.error is not None:
-            raise _SnippetFailed(result)
+            raise _SnippetFailed(result.error)
         if name not in result.values:
             raise LookupError(f"snippets/{snippet}.py has no value {name!r}" + _did_you_mean(name, list(result.values)))
         return result.values[name]
@@ -126,27 +145,33 @@ class Build:
         for token, block in page.blocks.items():
             paragraph = f"<p>{token}</p>"
             content = content.replace(paragraph, block) if paragraph in content else content.replace(token, block)
+        malformed = {bad.text for bad in find_placeholders(page.source)[1]}  # reported already
         for leftover in find_leftovers(content):
-            self._problem(page, self._find_line(page, leftover), f"{leftover} reached the HTML unexpanded{self._origin(leftover)}")
+            if leftover not in malformed:
+                self._problem(page, *self._origin(page, leftover))
         return content
 
-    def _find_line(self, page: _Page, text: str) -> int:
-        index = page.source.find(text)
-        return page.source.count("\n", 0, index) + 1 if index >= 0 else 1
-
-    def _origin(self, text: str) -> str:
-        """Where an unexpanded placeholder came from, when it was an included file."""
-        for folder in (self.docs_dir, self.snippets_dir, self.root / "includes"):
-            for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-                if path.suffix in {".md", ".txt", ".html"} and text in (content := path.read_text(encoding="utf-8", errors="replace")):
-                    line = content.count("\n", 0, content.index(text)) + 1
-                    return f" (it is in {path.relative_to(self.root)}:{line}; placeholders are expanded only in a page's own Markdown, not in included files)"
-        return ""
+    def _origin(self, page: _Page, text: str) -> tuple[int, str]:
+        """The page line an unexpanded placeholder came from: its own, or the include that brought it."""
+        message = f"{text} reached the HTML unexpanded"
+        if text in page.source:
+            return page.source.count("\n", 0, page.source.index(text)) + 1, message
+        for included, line in find_includes(page.source):
+            for folder in self.include_dirs:
+                path = folder / included
+                if path.is_file() and text in (content := path.read_text(encoding="utf-8", errors="replace")):
+                    where = f"{path.relative_to(self.root) if path.is_relative_to(self.root) else path}"
+                    where += f":{content.count(chr(10), 0, content.index(text)) + 1}"
+                    return line, (
+                        f"{message}: it is in {where}, included here; placeholders are expanded only in"
+                        " a page's own Markdown, not in included files"
+                    )
+        return 1, message
 
 
 class _SnippetFailed(Exception):
-    def __init__(self, result: SnippetResult):
-        self.result = result
+    def __init__(self, error: SnippetError):
+        self.error = error
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:

@@ -67,12 +67,12 @@ _NOT_SCALAR = object()
 
 
 def _scalar(obj: Any) -> Any:
-    if obj is None or isinstance(obj, (bool, str)):
-        return obj
     if hasattr(obj, "dtype") and getattr(obj, "shape", None) == ():
         obj = obj.item()  # numpy scalars and 0-d arrays
-        if isinstance(obj, (bool, str)):
-            return obj
+    if obj is None or isinstance(obj, bool):
+        return obj
+    if isinstance(obj, str):
+        return str(obj)  # numpy's str_ is a str whose repr says np.str_
     if isinstance(obj, numbers.Integral):
         return int(obj)
     if isinstance(obj, numbers.Real):

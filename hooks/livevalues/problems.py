@@ -26,6 +26,11 @@ class Problem:
     message: str
     frames: tuple[str, ...] = ()
 
+    @property
+    def sort_key(self) -> tuple[str, int]:
+        path, _, line = self.location.rpartition(":")
+        return (path, int(line) if line.isdigit() else 0)
+
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}"
         if self.frames:

@@ -110,3 +110,15 @@ def _figure(svg: str, alt: str) -> str:
     svg = re.sub(r'\s(width|height)="[^"]*"', "", svg[: svg.index(">") + 1], count=2) + svg[svg.index(">") + 1 :]
     svg = svg.replace(">", f"><title>{label}</title>", 1)
     return f'<figure class="livevalues-figure">{svg}</figure>'
+
+
+def summarize_block(value: dict[str, Any], spec: str | None) -> str:
+    """A block as plain text, for snapshots whose diffs a reviewer can read."""
+    kind = value["kind"]
+    if kind == "table":
+        params = [f"set {row['name']} = {row['value']}" + (" (changed)" if row["changed"] else "") for row in value["params"]]
+        learned = [f"learned {row['name']} {row['shape']} {row['sample']}" for row in value["learned"]]
+        return "\n".join([value["estimator"], *params, *learned])
+    if kind == "figure":
+        return f"figure: {spec}"
+    return str(value.get("text", ""))

@@ -1,0 +1,4 @@
+import warnings
+
+warnings.warn("a ConvergenceWarning-like problem", UserWarning)
+value = 1

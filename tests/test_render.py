@@ -1,0 +1,93 @@
+"""Formatting values for a page: specs, lists, escaping, and block values."""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+import numpy as np
+import pytest
+from livevalues.capture import to_value
+from livevalues.render import FormatError, format_block, format_value, markdown_text
+from sklearn.linear_model import LinearRegression
+
+
+@pytest.mark.parametrize(
+    ("obj", "spec", "shown"),
+    [
+        (196, None, "196"),
+        (np.int64(12345), ",", "12,345"),
+        (0.146238, None, "0.1462"),
+        (np.float32(0.5), ".3f", "0.500"),
+        (0.98, ".0%", "98%"),
+        (True, None, "True"),
+        ("rbf", None, "rbf"),
+        (None, None, "None"),
+        (np.array([98, 98]), None, "[98, 98]"),
+        ((1, 196), None, "(1, 196)"),
+        ((3,), None, "(3,)"),
+        ([0.12345, -2.5], ".2f", "[0.12, -2.50]"),
+        (np.arange(20) / 4, ".1f", "[0.0, 0.2, 0.5, …, 4.5, 4.8] (20 values)"),
+        (np.arange(100), None, "[0, 1, 2, …, 98, 99] (100 values)"),
+    ],
+)
+def test_inline_values(obj: object, spec: str | None, shown: str) -> None:
+    assert format_value(to_value(obj), spec) == shown
+
+
+@pytest.mark.parametrize(
+    ("obj", "spec", "message"),
+    [
+        (196, ".3q", "format spec '.3q' does not apply to int 196"),
+        ("rbf", ".2f", "format spec '.2f' does not apply to str 'rbf'"),
+        (np.zeros((2, 2)), None, "is a ndarray, which a page cannot show"),
+        (LinearRegression(), None, "put the placeholder on a line of its own"),
+    ],
+)
+def test_inline_errors(obj: object, spec: str | None, message: str) -> None:
+    with pytest.raises(FormatError, match=re.escape(message)):
+        format_value(to_value(obj), spec)
+
+
+def test_markdown_text_survives_markdown_unchanged() -> None:
+    nasty = "<script>alert('x')</script> *a* _b_ `c` [d](e) {f} | # ! \\ & 1.5"
+    html = markdown.markdown(markdown_text(nasty), extensions=["tables", "attr_list"])
+    assert html == "<p>&lt;script&gt;alert('x')&lt;/script&gt; *a* _b_ `c` [d](e) {f} | # ! \\ &amp; 1.5</p>"
+
+
+def test_estimator_table_marks_changes_and_lists_learned_attributes() -> None:
+    model = LinearRegression(fit_intercept=False).fit(np.eye(3), [1.0, 2.0, 3.0])
+    table = format_block(to_value(model), None, "m.model")
+    assert '<tr class="livevalues-changed"><td><code>fit_intercept</code></td><td><code>False</code></td><td><code>True</code></td></tr>' in table
+    assert "<td><code>coef_</code></td><td>(3,)</td><td><code>[1, 2, 3]</code></td>" in table
+    assert "<td><code>copy_X</code></td>" in table and '<tr class="livevalues-changed"><td><code>copy_X' not in table
+
+
+def test_unfitted_estimator_says_so() -> None:
+    assert "not fitted" in format_block(to_value(LinearRegression()), None, "m.model")
+
+
+def test_figure_needs_alt_text_and_follows_the_colour_scheme() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from livevalues.capture import FIGURE_STYLE
+
+    with plt.rc_context(FIGURE_STYLE):
+        figure, axes = plt.subplots()
+        axes.plot([1, 2], [3, 4])
+        axes.set_xlabel("step")
+    value = to_value(figure, "t.figure")
+    plt.close(figure)
+    with pytest.raises(FormatError, match="needs alt text"):
+        format_block(value, None, "t.figure")
+    svg = format_block(value, "A <rising> line", "t.figure")
+    assert 'role="img" aria-label="A &lt;rising&gt; line"' in svg
+    assert "<title>A &lt;rising&gt; line</title>" in svg
+    assert "currentColor" in svg and "#010203" not in svg.lower()
+
+
+def test_output_block_escapes_html() -> None:
+    block = format_block({"kind": "output", "text": "<script>x</script>\n"}, None, "s.stdout")
+    assert "&lt;script&gt;x&lt;/script&gt;" in block and "<script>" not in block

@@ -1,0 +1,52 @@
+"""Finding placeholders: where they count, where they are left alone, and what is malformed."""
+
+from __future__ import annotations
+
+import pytest
+from livevalues import find_includes, find_leftovers, find_placeholders
+
+
+@pytest.mark.parametrize(
+    ("markdown", "keys"),
+    [
+        ("Kept %{svm.n_support} vectors.", ["svm.n_support"]),
+        ("Rate %{sgd.eta:.3f} and %{sgd.t:,}.", ["sgd.eta", "sgd.t"]),
+        ("Inline `%{svm.n_support}` code is left alone.", []),
+        ("Double ``a ` %{svm.x} `` span too.", []),
+        ("```python\nprint('%{svm.x}')\n```\nafter %{svm.y}", ["svm.y"]),
+        ("~~~\n%{svm.x}\n~~~", []),
+        ("!!! note\n    In an admonition: %{svm.x}\n", ["svm.x"]),
+        ("!!! note\n    ```text\n    %{svm.x}\n    ```\n    %{svm.y}\n", ["svm.y"]),
+        ("````md\n```\n%{svm.x}\n```\n````\n%{svm.y}", ["svm.y"]),
+        ("```\nunclosed %{svm.x}", []),
+        ("Math $x_{1}$ and {{ jinja }} and {% tag %} and {: .attr } stay.", []),
+        ("A `code` span then %{svm.x} then `more`.", ["svm.x"]),
+    ],
+)
+def test_finds_placeholders_outside_code(markdown: str, keys: list[str]) -> None:
+    found, malformed = find_placeholders(markdown)
+    assert [placeholder.key for placeholder in found] == keys
+    assert malformed == []
+
+
+def test_reports_spec_line_and_whether_alone() -> None:
+    found, _ = find_placeholders("# Title\n\ntext %{a.b:.2%} here\n\n  %{a.table}\n")
+    assert [(p.key, p.spec, p.line, p.alone) for p in found] == [("a.b", ".2%", 3, False), ("a.table", None, 5, True)]
+
+
+@pytest.mark.parametrize("text", ["%{svm}", "%{svm.}", "%{ svm.x }", "%{svm.x", "%{1svm.x}", "%{svm.x.y}"])
+def test_malformed_placeholders_are_reported_with_their_line(text: str) -> None:
+    found, malformed = find_placeholders(f"line one\n{text} here\n")
+    assert found == []
+    assert [bad.line for bad in malformed] == [2]
+    assert malformed[0].text.startswith(text)
+
+
+def test_finds_included_snippet_files() -> None:
+    markdown = '```python\n--8<-- "svm.py:fit"\n```\n\n--8<-- "notes.md"\n--8<-- "a.py:1:3"\n'
+    assert find_includes(markdown) == [("svm.py", 2), ("notes.md", 5), ("a.py", 6)]
+
+
+def test_leftovers_ignore_code_but_not_prose() -> None:
+    html = "<p>shown %{a.b}</p><pre><code>%{c.d}</code></pre><p><code>%{e.f}</code></p>"
+    assert find_leftovers(html) == ["%{a.b}"]
