@@ -33,7 +33,9 @@ def on_config(config: Any) -> None:
 
 def on_files(files: Any, config: Any) -> None:
     assert _build is not None
-    _build.run({file.src_uri: file.content_string for file in files.documentation_pages() if file.src_uri.endswith(".md")})
+    _build.run(
+        {file.src_uri: file.content_string for file in files.documentation_pages() if file.src_uri.endswith(".md")}
+    )
 
 
 def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:

@@ -45,7 +45,10 @@ def test_each_error_names_page_and_line(broken_build: Build, line: int, words: l
 
 def test_snippet_failures_carry_the_last_frames(broken_build: Build) -> None:
     (problem,) = [p for p in broken_build.pages["index.md"].problems if p.location == "docs/index.md:3"]
-    assert problem.frames == ("snippets/raises.py:5 in <module>\n  value = divide(1, 0)", "snippets/raises.py:2 in divide\n  return a / b")
+    assert problem.frames == (
+        "snippets/raises.py:5 in <module>\n  value = divide(1, 0)",
+        "snippets/raises.py:2 in divide\n  return a / b",
+    )
 
 
 def test_fine_page_has_no_problem(broken_build: Build) -> None:
@@ -64,6 +67,9 @@ def test_strict_build_reports_everything_together_and_writes_nothing(tmp_path: P
         for word in words:
             assert word in report
     # The placeholder in the included file reached the HTML: named with the file it came from.
-    assert "docs/index.md:12: %{ok.n} reached the HTML unexpanded: it is in includes/fragment.md:3, included here" in report
+    assert (
+        "docs/index.md:12: %{ok.n} reached the HTML unexpanded: it is in includes/fragment.md:3, included here"
+        in report
+    )
     assert "Traceback (most recent call last)" not in report  # a clean error, not a crash
     assert not list((tmp_path / "site").rglob("*.html"))  # no page, so no traceback, was published

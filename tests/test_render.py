@@ -58,9 +58,13 @@ def test_markdown_text_survives_markdown_unchanged() -> None:
 def test_estimator_table_marks_changes_and_lists_learned_attributes() -> None:
     model = LinearRegression(fit_intercept=False).fit(np.eye(3), [1.0, 2.0, 3.0])
     table = format_block(to_value(model), None, "m.model")
-    assert '<tr class="livevalues-changed"><td><code>fit_intercept</code></td><td><code>False</code></td><td><code>True</code></td></tr>' in table
+    assert (
+        '<tr class="livevalues-changed"><td><code>fit_intercept</code></td><td><code>False</code></td><td><code>True</code></td></tr>'
+        in table
+    )
     assert "<td><code>coef_</code></td><td>(3,)</td><td><code>[1, 2, 3]</code></td>" in table
-    assert "<td><code>copy_X</code></td>" in table and '<tr class="livevalues-changed"><td><code>copy_X' not in table
+    assert "<td><code>copy_X</code></td>" in table
+    assert '<tr class="livevalues-changed"><td><code>copy_X' not in table
 
 
 def test_unfitted_estimator_says_so() -> None:
@@ -85,9 +89,11 @@ def test_figure_needs_alt_text_and_follows_the_colour_scheme() -> None:
     svg = format_block(value, "A <rising> line", "t.figure")
     assert 'role="img" aria-label="A &lt;rising&gt; line"' in svg
     assert "<title>A &lt;rising&gt; line</title>" in svg
-    assert "currentColor" in svg and "#010203" not in svg.lower()
+    assert "currentColor" in svg
+    assert "#010203" not in svg.lower()
 
 
 def test_output_block_escapes_html() -> None:
     block = format_block({"kind": "output", "text": "<script>x</script>\n"}, None, "s.stdout")
-    assert "&lt;script&gt;x&lt;/script&gt;" in block and "<script>" not in block
+    assert "&lt;script&gt;x&lt;/script&gt;" in block
+    assert "<script>" not in block

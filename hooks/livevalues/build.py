@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from livevalues.problems import Problem, SnippetError
-from livevalues.render import BLOCK_KINDS, FormatError, format_block, format_value, markdown_text, output_block, summarize_block
+from livevalues.render import (
+    BLOCK_KINDS,
+    FormatError,
+    format_block,
+    format_value,
+    markdown_text,
+    output_block,
+    summarize_block,
+)
 from livevalues.runner import Limits, SnippetResult, run_snippets
 from livevalues.syntax import Placeholder, find_includes, find_leftovers, find_placeholders
 
@@ -83,10 +91,16 @@ class Build:
         for path, line in find_includes(markdown):
             error = self.results.get(Path(path).stem)
             if path.endswith(".py") and error is not None and error.error is not None:
-                self._problem(page, line + offset, f"includes {path}, whose snippet {error.error.describe()}", error.error.frames)
+                self._problem(
+                    page, line + offset, f"includes {path}, whose snippet {error.error.describe()}", error.error.frames
+                )
         placeholders, malformed = find_placeholders(markdown)
         for bad in malformed:
-            self._problem(page, bad.line + offset, f"malformed placeholder {bad.text!r}; the syntax is %{{snippet.name}} or %{{snippet.name:spec}}")
+            self._problem(
+                page,
+                bad.line + offset,
+                f"malformed placeholder {bad.text!r}; the syntax is %{{snippet.name}} or %{{snippet.name:spec}}",
+            )
         pieces, cursor = [], 0
         for placeholder in placeholders:
             pieces.append(markdown[cursor : placeholder.start])

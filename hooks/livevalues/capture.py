@@ -20,7 +20,7 @@ Value = dict[str, Any]
 # Text and axes in figures are drawn in this colour, then turned into `currentColor`, so the
 # SVG follows Material's light and dark schemes.
 INK = "#010203"
-FIGURE_STYLE = {
+FIGURE_STYLE: dict[Any, Any] = {  # Any: matplotlib types rcParams keys as literals
     "svg.fonttype": "none",
     "text.color": INK,
     "axes.labelcolor": INK,
@@ -136,7 +136,7 @@ def learned_attributes(estimator: Any) -> list[dict[str, str]]:
             warnings.simplefilter("error")
             try:
                 value = getattr(estimator, name)
-            except Exception:
+            except Exception:  # noqa: BLE001  (any error means: not available for these settings)
                 continue
         if callable(value) and not hasattr(value, "get_params"):
             continue

@@ -89,14 +89,17 @@ def _table(value: dict[str, Any]) -> str:
         )
         for row in value["params"]
     )
-    learned = "".join(
-        f"<tr><td><code>{html.escape(row['name'])}</code></td><td>{html.escape(row['shape'])}</td>"
-        f"<td><code>{html.escape(row['sample'])}</code></td></tr>"
-        for row in value["learned"]
-    ) or '<tr><td colspan="3">nothing: the estimator is not fitted</td></tr>'
+    learned = (
+        "".join(
+            f"<tr><td><code>{html.escape(row['name'])}</code></td><td>{html.escape(row['shape'])}</td>"
+            f"<td><code>{html.escape(row['sample'])}</code></td></tr>"
+            for row in value["learned"]
+        )
+        or '<tr><td colspan="3">nothing: the estimator is not fitted</td></tr>'
+    )
     return (
         f'<div class="livevalues-set-learned">'
-        f'<table><caption>Set: <code>{name}.get_params()</code>, changed from the default in bold</caption>'
+        f"<table><caption>Set: <code>{name}.get_params()</code>, changed from the default in bold</caption>"
         f"<thead><tr><th>Hyperparameter</th><th>Value</th><th>Default</th></tr></thead><tbody>{params}</tbody></table>"
         f"<table><caption>Learned by <code>fit</code>: attributes ending in <code>_</code></caption>"
         f"<thead><tr><th>Attribute</th><th>Shape</th><th>Values</th></tr></thead><tbody>{learned}</tbody></table>"
@@ -116,7 +119,9 @@ def summarize_block(value: dict[str, Any], spec: str | None) -> str:
     """A block as plain text, for snapshots whose diffs a reviewer can read."""
     kind = value["kind"]
     if kind == "table":
-        params = [f"set {row['name']} = {row['value']}" + (" (changed)" if row["changed"] else "") for row in value["params"]]
+        params = [
+            f"set {row['name']} = {row['value']}" + (" (changed)" if row["changed"] else "") for row in value["params"]
+        ]
         learned = [f"learned {row['name']} {row['shape']} {row['sample']}" for row in value["learned"]]
         return "\n".join([value["estimator"], *params, *learned])
     if kind == "figure":

@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import multiprocessing.forkserver
-import re
 import os
+import re
 import shutil
 import signal
 import sys

@@ -107,7 +107,9 @@ def find_placeholders(markdown: str) -> tuple[list[Placeholder], list[Malformed]
         line_end = len(markdown) if line_end == -1 else line_end
         alone = not markdown[line_start : match.start()].strip() and not markdown[match.end() : line_end].strip()
         found.append(
-            Placeholder(match.group(), match["snippet"], match["name"], match["spec"], line, match.start(), match.end(), alone)
+            Placeholder(
+                match.group(), match["snippet"], match["name"], match["spec"], line, match.start(), match.end(), alone
+            )
         )
     return found, malformed
 

@@ -21,10 +21,10 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import threadpoolctl  # noqa: E402
+import matplotlib.pyplot as plt
+import threadpoolctl
 
-from livevalues import capture  # noqa: E402
+from livevalues import capture
 
 # Imported once in the forkserver, so every snippet forked from it starts with them loaded.
 PRELOADED = (
@@ -116,7 +116,8 @@ def describe_error(error: BaseException, root: str) -> dict[str, Any]:
         if own:
             location = f"{_relative(own[-1].filename, root)}:{own[-1].lineno}"
     formatted = tuple(
-        f"{_relative(frame.filename, root)}:{frame.lineno} in {frame.name}" + (f"\n  {frame.line}" if frame.line else "")
+        f"{_relative(frame.filename, root)}:{frame.lineno} in {frame.name}"
+        + (f"\n  {frame.line}" if frame.line else "")
         for frame in frames[-MAX_FRAMES:]
     )
     return {"message": text, "location": location, "frames": formatted}
