@@ -29,6 +29,9 @@ from sklearn.linear_model import LinearRegression
         ([0.12345, -2.5], ".2f", "[0.12, -2.50]"),
         (np.arange(20) / 4, ".1f", "[0.0, 0.2, 0.5, …, 4.5, 4.8] (20 values)"),
         (np.arange(100), None, "[0, 1, 2, …, 98, 99] (100 values)"),
+        (-0.0001, ".2f", "0.00"),
+        (-0.0, None, "0"),
+        (-0.5, ".0%", "-50%"),
     ],
 )
 def test_inline_values(obj: object, spec: str | None, shown: str) -> None:
@@ -47,6 +50,15 @@ def test_inline_values(obj: object, spec: str | None, shown: str) -> None:
 def test_inline_errors(obj: object, spec: str | None, message: str) -> None:
     with pytest.raises(FormatError, match=re.escape(message)):
         format_value(to_value(obj), spec)
+
+
+@pytest.mark.parametrize(
+    "text", ["0. For a stochastic model", "petal length (cm)", "- minus", "+ plus", "# hash", "[2, 30]: x"]
+)
+def test_value_starting_a_line_stays_text(text: str) -> None:
+    extensions = ["tables", "attr_list", "pymdownx.arithmatex"]
+    html = markdown.markdown(markdown_text(text) + " and more\n", extensions=extensions)
+    assert html == f"<p>{text} and more</p>"
 
 
 def test_markdown_text_survives_markdown_unchanged() -> None:

@@ -132,6 +132,8 @@ def learned_attributes(estimator: Any) -> list[dict[str, str]]:
     for name in dir(estimator):
         if not name.endswith("_") or name.startswith("_") or name.endswith("__"):
             continue
+        if "time" in name:  # wall-clock timings (refit_time_) differ on every build
+            continue
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             try:
@@ -167,7 +169,7 @@ def describe(value: Any) -> tuple[str, str]:
 def compact(value: Any) -> str:
     """A scalar rounded to 4 significant digits: the default precision on the site."""
     if isinstance(value, float):
-        return format(value, ".4g") if math.isfinite(value) else str(value)
+        return format(value + 0.0, ".4g") if math.isfinite(value) else str(value)  # + 0.0: no "-0"
     return repr(value) if isinstance(value, str) else str(value)
 
 

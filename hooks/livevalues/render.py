@@ -10,7 +10,10 @@ INLINE_KINDS = {"scalar", "list"}
 BLOCK_KINDS = {"table", "figure", "output"}
 SHOWN_ITEMS = 8  # longer lists show their ends and their length
 # Characters Python-Markdown would read as markup; a backslash makes each one literal.
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}|#!])")
+# Escaping `.`, `-` and `+` keeps a value that starts a line ("0. For…", "-1 is") from turning
+# into a list item. Never parentheses: `\(…\)` is inline math for pymdownx.arithmatex.
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}|#!.+-])")
+NEGATIVE_ZERO = re.compile(r"^-(?=0(\.0*)?(e[+-]?\d+)?%?$)")
 
 
 class FormatError(ValueError):
@@ -36,13 +39,16 @@ def format_value(value: dict[str, Any], spec: str | None = None) -> str:
 
 def _format_scalar(item: Any, spec: str | None) -> str:
     if spec is None:
-        if isinstance(item, float):
-            return format(item, ".4g")
-        return str(item)
+        return positive_zero(format(item, ".4g")) if isinstance(item, float) else str(item)
     try:
-        return format(item, spec)
+        return positive_zero(format(item, spec))
     except (ValueError, TypeError) as error:
         raise FormatError(f"format spec {spec!r} does not apply to {type(item).__name__} {item!r}: {error}") from None
+
+
+def positive_zero(text: str) -> str:
+    """Show a value that rounds to zero as zero: the sign in "-0.00" tells the reader nothing."""
+    return NEGATIVE_ZERO.sub("", text)
 
 
 def _block_name(kind: str) -> str:
@@ -100,7 +106,7 @@ def _table(value: dict[str, Any]) -> str:
     return (
         f'<div class="livevalues-set-learned">'
         f"<table><caption>Set: <code>{name}.get_params()</code>, changed from the default in bold</caption>"
-        f"<thead><tr><th>Hyperparameter</th><th>Value</th><th>Default</th></tr></thead><tbody>{params}</tbody></table>"
+        f"<thead><tr><th>Setting</th><th>Value</th><th>Default</th></tr></thead><tbody>{params}</tbody></table>"
         f"<table><caption>Learned by <code>fit</code>: attributes ending in <code>_</code></caption>"
         f"<thead><tr><th>Attribute</th><th>Shape</th><th>Values</th></tr></thead><tbody>{learned}</tbody></table>"
         f"</div>"
