@@ -109,3 +109,15 @@ def test_output_block_escapes_html() -> None:
     block = format_block({"kind": "output", "text": "<script>x</script>\n"}, None, "s.stdout")
     assert "&lt;script&gt;x&lt;/script&gt;" in block
     assert "<script>" not in block
+
+
+def test_figure_keeps_its_size_and_scopes_its_style() -> None:
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(4, 2))
+    axes.plot([1, 2], [3, 4])
+    svg = format_block(to_value(figure, "t.figure"), "A line", "t.figure")
+    plt.close(figure)
+    assert re.search(r'<svg [^>]*width="[\d.]+pt" height="[\d.]+pt"', svg)  # Material sizes figures to content
+    assert "#t-figure *{stroke" in svg
+    assert "\n *{" not in svg

@@ -193,8 +193,10 @@ def figure_svg(figure: Any, salt: str) -> str:
     import matplotlib
 
     buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": salt, "svg.id": salt.replace(".", "-")}):
+    svg_id = salt.replace(".", "-")
+    with matplotlib.rc_context({"svg.hashsalt": salt, "svg.id": svg_id}):
         figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML declaration and DOCTYPE
+    svg = svg.replace("*{stroke", f"#{svg_id} *{{stroke")  # matplotlib's style would reach the whole page
     return re.sub(INK, "currentColor", svg, flags=re.I)

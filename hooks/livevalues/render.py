@@ -116,7 +116,6 @@ def _table(value: dict[str, Any]) -> str:
 def _figure(svg: str, alt: str) -> str:
     label = html.escape(alt)
     svg = re.sub(r"<svg\b", f'<svg role="img" aria-label="{label}"', svg, count=1)
-    svg = re.sub(r'\s(width|height)="[^"]*"', "", svg[: svg.index(">") + 1], count=2) + svg[svg.index(">") + 1 :]
     svg = svg.replace(">", f"><title>{label}</title>", 1)
     return f'<figure class="livevalues-figure">{svg}</figure>'
 
