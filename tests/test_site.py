@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import posixpath
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = mkdocs("build", "--strict", "--site-dir", str(out), cwd=ROOT)
     assert result.returncode == 0, result.stderr[-5000:]
     assert "WARNING" not in result.stderr, result.stderr[-5000:]
+    assert 'not included in the "nav"' not in result.stderr, result.stderr  # every page is in the nav
     return out
 
 
@@ -43,3 +45,11 @@ def test_set_vs_learned_table_is_on_the_svm_page(site: Path, rendered: Build) ->
     assert content.count('class="livevalues-set-learned"') == 1
     assert "<td><code>n_support_</code></td>" in content
     assert rendered.pages["models/svm.md"].shown["%{svm.n_support}"] in content
+
+
+def test_a_to_z_index_links_every_page(site: Path) -> None:
+    index = page_html(site, "glossary/index.md")
+    for src in page_sources():
+        if not src.endswith("index.md"):
+            target = posixpath.relpath(src.removesuffix(".md"), "glossary") + "/"
+            assert f'href="{target}"' in index, f"{src} is missing from the A–Z index"
