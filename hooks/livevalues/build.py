@@ -56,6 +56,7 @@ class Build:
         self.show_problems_on_pages = show_problems_on_pages
         self.results: dict[str, SnippetResult] = {}
         self.pages: dict[str, _Page] = {}
+        self._available: list[str] | None = None
         self.token = secrets.token_hex(4)  # block tokens that no page can contain by accident
 
     @property
@@ -64,7 +65,10 @@ class Build:
         return sorted(problems, key=lambda problem: problem.sort_key)
 
     def available(self) -> list[str]:
-        return sorted(path.stem for path in self.snippets_dir.glob("[!_]*.py"))
+        """Snippet names, read once per build (a page may hold hundreds of placeholders)."""
+        if self._available is None:
+            self._available = sorted(path.stem for path in self.snippets_dir.glob("[!_]*.py"))
+        return self._available
 
     def run(self, sources: dict[str, str]) -> None:
         """Register the pages (src path -> Markdown) and run every snippet they use, once."""
@@ -89,10 +93,13 @@ class Build:
         page.shown.clear()
         offset = _line_offset(page.source, markdown)
         for path, line in find_includes(markdown):
-            error = self.results.get(Path(path).stem)
-            if path.endswith(".py") and error is not None and error.error is not None:
+            result = self.results.get(Path(path).stem)
+            if path.endswith(".py") and result is not None and result.error is not None:
                 self._problem(
-                    page, line + offset, f"includes {path}, whose snippet {error.error.describe()}", error.error.frames
+                    page,
+                    line + offset,
+                    f"includes {path}, whose snippet {result.error.describe()}",
+                    result.error.frames,
                 )
         placeholders, malformed = find_placeholders(markdown)
         for bad in malformed:
