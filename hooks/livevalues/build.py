@@ -20,7 +20,7 @@ from livevalues.render import (
     summarize_block,
 )
 from livevalues.runner import Limits, SnippetResult, run_snippets
-from livevalues.syntax import Placeholder, find_includes, find_leftovers, find_placeholders
+from livevalues.syntax import Placeholder, find_includes, find_leftovers, find_placeholders, line_of
 
 
 @dataclass
@@ -29,6 +29,7 @@ class _Page:
     source: str  # the whole file, front matter included
     blocks: dict[str, str] = field(default_factory=dict)  # token -> HTML, filled in after Markdown
     shown: dict[str, str] = field(default_factory=dict)  # placeholder -> what the reader sees, as text
+    malformed: set[str] = field(default_factory=set)  # reported in Markdown: the HTML check skips them
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -102,6 +103,7 @@ class Build:
                     result.error.frames,
                 )
         placeholders, malformed = find_placeholders(markdown)
+        page.malformed = {bad.text for bad in malformed}
         for bad in malformed:
             self._problem(
                 page,
@@ -166,9 +168,8 @@ class Build:
         for token, block in page.blocks.items():
             paragraph = f"<p>{token}</p>"
             content = content.replace(paragraph, block) if paragraph in content else content.replace(token, block)
-        malformed = {bad.text for bad in find_placeholders(page.source)[1]}  # reported already
         for leftover in find_leftovers(content):
-            if leftover not in malformed:
+            if leftover not in page.malformed:
                 self._problem(page, *self._origin(page, leftover))
         return content
 
@@ -176,13 +177,13 @@ class Build:
         """The page line an unexpanded placeholder came from: its own, or the include that brought it."""
         message = f"{text} reached the HTML unexpanded"
         if text in page.source:
-            return page.source.count("\n", 0, page.source.index(text)) + 1, message
+            return line_of(page.source, page.source.index(text)), message
         for included, line in find_includes(page.source):
             for folder in self.include_dirs:
                 path = folder / included
                 if path.is_file() and text in (content := path.read_text(encoding="utf-8", errors="replace")):
                     where = f"{path.relative_to(self.root) if path.is_relative_to(self.root) else path}"
-                    where += f":{content.count(chr(10), 0, content.index(text)) + 1}"
+                    where += f":{line_of(content, content.index(text))}"
                     return line, (
                         f"{message}: it is in {where}, included here; placeholders are expanded only in"
                         " a page's own Markdown, not in included files"

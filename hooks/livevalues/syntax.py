@@ -49,6 +49,11 @@ class Malformed:
     line: int
 
 
+def line_of(text: str, offset: int) -> int:
+    """The 1-based line number of a character offset."""
+    return text.count("\n", 0, offset) + 1
+
+
 def code_ranges(markdown: str) -> list[tuple[int, int]]:
     """Offsets of fenced code blocks and inline code spans, where placeholders are left alone."""
     ranges: list[tuple[int, int]] = []
@@ -97,7 +102,7 @@ def find_placeholders(markdown: str) -> tuple[list[Placeholder], list[Malformed]
     for opening in OPENING.finditer(markdown):
         if _inside(opening.start(), code):
             continue
-        line = markdown.count("\n", 0, opening.start()) + 1
+        line = line_of(markdown, opening.start())
         match = PLACEHOLDER.match(markdown, opening.start())
         if match is None:
             malformed.append(Malformed(opening.group(), line))
@@ -120,7 +125,7 @@ def find_includes(markdown: str) -> list[tuple[str, int]]:
     for match in INCLUDE.finditer(markdown):
         target = match["target"]
         path = re.sub(r":[A-Za-z0-9_-]+$|:\d+(?::\d+)?$", "", target)
-        includes.append((path, markdown.count("\n", 0, match.start()) + 1))
+        includes.append((path, line_of(markdown, match.start())))
     return includes
 
 
