@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,19 @@ def on_startup(command: str, dirty: bool) -> None:
 def on_config(config: Any) -> None:
     global _build  # one Build per build: nothing survives a `mkdocs serve` rebuild
     root = Path(config.config_file_path).resolve().parent
+    settings = dict(config.extra.get("livevalues") or {})
+    cache_dir = os.environ.get("LIVEVALUES_CACHE_DIR", settings.pop("cache_dir", ".cache/livevalues"))
     base_path = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", ["."])
+    try:
+        limits = livevalues.Limits().updated(settings)
+    except ValueError as error:
+        raise PluginError(f"mkdocs.yml: extra.livevalues: {error}") from None
     _build = livevalues.Build(
         root,
         Path(config.docs_dir).resolve(),
         include_dirs=[root / folder for folder in ([base_path] if isinstance(base_path, str) else base_path)],
+        limits=limits,
+        cache=livevalues.Cache(root / cache_dir, root) if cache_dir else None,
         show_problems_on_pages=_command == "serve",
     )
 
@@ -36,6 +45,7 @@ def on_files(files: Any, config: Any) -> None:
     _build.run(
         {file.src_uri: file.content_string for file in files.documentation_pages() if file.src_uri.endswith(".md")}
     )
+    log.info("livevalues: %s", _build.summary())
 
 
 def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:

@@ -5,13 +5,16 @@ same functions directly.
 """
 
 from livevalues.build import Build
+from livevalues.cache import Cache
 from livevalues.problems import Problem, SnippetError
 from livevalues.render import format_value
-from livevalues.runner import Limits, SnippetResult, run_snippets
+from livevalues.results import Limits, SnippetResult
+from livevalues.runner import run_snippets
 from livevalues.syntax import Placeholder, find_includes, find_leftovers, find_placeholders
 
 __all__ = [
     "Build",
+    "Cache",
     "Limits",
     "Placeholder",
     "Problem",

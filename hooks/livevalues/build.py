@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from livevalues.cache import Cache
 from livevalues.problems import Problem, SnippetError
 from livevalues.render import (
     BLOCK_KINDS,
@@ -19,7 +20,8 @@ from livevalues.render import (
     output_block,
     summarize_block,
 )
-from livevalues.runner import Limits, SnippetResult, run_snippets
+from livevalues.results import Limits, SnippetResult
+from livevalues.runner import run_snippets
 from livevalues.syntax import Placeholder, find_includes, find_leftovers, find_placeholders, line_of
 
 
@@ -47,6 +49,7 @@ class Build:
         *,
         include_dirs: list[Path] | None = None,
         limits: Limits = Limits(),
+        cache: Cache | None = None,
         show_problems_on_pages: bool = False,
     ):
         self.root = root
@@ -54,6 +57,7 @@ class Build:
         self.include_dirs = include_dirs or [root / "snippets"]
         self.snippets_dir = root / "snippets"
         self.limits = limits
+        self.cache = cache
         self.show_problems_on_pages = show_problems_on_pages
         self.results: dict[str, SnippetResult] = {}
         self.pages: dict[str, _Page] = {}
@@ -80,7 +84,12 @@ class Build:
             needed |= {placeholder.snippet for placeholder in placeholders}
             needed |= {Path(path).stem for path, _ in find_includes(source) if path.endswith(".py")}
         paths = [self.snippets_dir / f"{name}.py" for name in needed & set(self.available())]
-        self.results = run_snippets(paths, self.root, self.limits)
+        self.results = run_snippets(paths, self.root, self.limits, self.cache)
+
+    def summary(self) -> str:
+        """How much this build ran, for the log: a warm build runs nothing."""
+        cached = sum(result.from_cache for result in self.results.values())
+        return f"{len(self.results)} snippets: {len(self.results) - cached} run, {cached} from the cache"
 
     def _label(self, src: str) -> str:
         path = self.docs_dir / src

@@ -6,59 +6,25 @@ import contextlib
 import multiprocessing
 import multiprocessing.forkserver
 import os
-import re
 import shutil
 import signal
 import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from livevalues.problems import SnippetError
+from livevalues.results import Limits, SnippetResult
+
+if TYPE_CHECKING:
+    from livevalues.cache import Cache
 
 ENGINE_PARENT = str(Path(__file__).resolve().parent.parent)
-
-
-LIMITS_COMMENT = re.compile(r"^#\s*livevalues:\s*(?P<settings>.*)$", re.M)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Per-snippet limits: seconds of wall time and characters of printed output.
-
-    A snippet may change its own with a comment line: `# livevalues: timeout=120, max_output=5000000`.
-    """
-
-    timeout: float = 60.0
-    max_output: int = 1_000_000
-
-    def for_snippet(self, source: str) -> Limits:
-        match = LIMITS_COMMENT.search(source)
-        if match is None:
-            return self
-        settings = dict(item.strip().partition("=")[::2] for item in match["settings"].split(",") if item.strip())
-        unknown = set(settings) - {"timeout", "max_output"}
-        if unknown:
-            raise ValueError(f"unknown livevalues setting(s) {sorted(unknown)}; known: timeout, max_output")
-        return replace(
-            self,
-            timeout=float(settings.get("timeout", self.timeout)),
-            max_output=int(settings.get("max_output", self.max_output)),
-        )
-
-
-@dataclass
-class SnippetResult:
-    """What one snippet produced: its values by name, or the error that stopped it."""
-
-    name: str
-    values: dict[str, dict[str, Any]] = field(default_factory=dict)
-    error: SnippetError | None = None
 
 
 @dataclass
@@ -95,49 +61,66 @@ def _context() -> multiprocessing.context.ForkServerContext:
 
 
 def run_snippets(
-    paths: Iterable[Path], root: Path, limits: Limits = Limits(), jobs: int | None = None
+    paths: Iterable[Path],
+    root: Path,
+    limits: Limits = Limits(),
+    cache: Cache | None = None,
+    jobs: int | None = None,
 ) -> dict[str, SnippetResult]:
-    """Run each snippet once, up to `jobs` at a time; results keyed by snippet name (file stem)."""
-    context = _context()
+    """Each snippet's result, keyed by name (file stem): from the cache, or run once in a worker."""
     root = root.resolve()
-    pending = sorted({Path(path).resolve() for path in paths})
-    jobs = jobs or os.cpu_count() or 1
-    running: list[_Job] = []
     results: dict[str, SnippetResult] = {}
+    todo: list[tuple[Path, Limits]] = []
+    for path in sorted({Path(path).resolve() for path in paths}):
+        try:
+            own_limits = limits.for_snippet(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            results[path.stem] = SnippetResult(path.stem, error=SnippetError(str(error), _label(path, root)))
+            continue
+        cached = cache.get(path, own_limits) if cache else None
+        if cached is not None:
+            results[path.stem] = cached
+        else:
+            todo.append((path, own_limits))
+    for path, own_limits, result in _run(todo, root, jobs or os.cpu_count() or 1):
+        results[path.stem] = result
+        if cache:
+            cache.put(path, own_limits, result)
+    return results
+
+
+def _run(todo: list[tuple[Path, Limits]], root: Path, jobs: int) -> Iterator[tuple[Path, Limits, SnippetResult]]:
+    """Run snippets in worker processes, up to `jobs` at a time, as each one finishes."""
+    if not todo:
+        return  # nothing to run: the forkserver need not even start
+    context = _context()
+    pending = list(todo)
+    running: list[_Job] = []
     try:
         while pending or running:
             while pending and len(running) < jobs:
-                path = pending.pop(0)
-                try:
-                    own_limits = limits.for_snippet(path.read_text(encoding="utf-8"))
-                except (OSError, ValueError) as error:
-                    results[path.stem] = SnippetResult(path.stem, error=SnippetError(str(error), _label(path, root)))
-                    continue
-                running.append(_start(context, path, root, own_limits))
-            if not running:
-                break
+                running.append(_start(context, *pending.pop(0), root))
             timeout = max(0.0, min(job.deadline for job in running) - time.monotonic())
             wait([job.connection for job in running] + [job.process.sentinel for job in running], timeout)
             for job in list(running):
                 result = _collect(job)
                 if result is not None:
-                    results[result.name] = result
                     running.remove(job)
                     _finish(job)
+                    yield job.path, job.limits, result
     finally:
         for job in running:
             _finish(job)
-    return results
 
 
-def _start(context: Any, path: Path, root: Path, limits: Limits) -> _Job:
+def _start(context: Any, path: Path, limits: Limits, root: Path) -> _Job:
     from livevalues import worker  # imported lazily: only the forkserver needs the scientific stack
 
     receiver, sender = context.Pipe(duplex=False)
     scratch = tempfile.mkdtemp(prefix=f"livevalues-{path.stem}-")
     process = context.Process(
         target=worker.run,
-        args=(str(path), str(root), scratch, limits.max_output, sender),
+        args=(str(path), str(root), scratch, limits, sender),
         name=f"livevalues:{path.stem}",
         daemon=True,
     )
@@ -172,12 +155,13 @@ def _collect(job: _Job) -> SnippetResult | None:
     name = job.path.stem
     if job.connection.poll():
         try:
-            status, payload = job.connection.recv()
+            status, payload, deps = job.connection.recv()
         except EOFError:
             return SnippetResult(name, error=_crash(job))
         if status == "ok":
-            return SnippetResult(name, values=payload)
-        return SnippetResult(name, error=SnippetError(payload["message"], payload["location"], payload["frames"]))
+            return SnippetResult(name, values=payload, deps=deps, cacheable=True)
+        error = SnippetError(payload["message"], payload["location"], tuple(payload["frames"]))
+        return SnippetResult(name, error=error, deps=deps, cacheable=True)
     if not job.process.is_alive():
         return SnippetResult(name, error=_crash(job))
     if time.monotonic() >= job.deadline:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import io
 import os
+import resource
 import runpy
 import sys
 import traceback
@@ -25,6 +26,7 @@ import matplotlib.pyplot as plt
 import threadpoolctl
 
 from livevalues import capture
+from livevalues.results import Limits
 
 # Imported once in the forkserver, so every snippet forked from it starts with them loaded.
 PRELOADED = (
@@ -70,19 +72,21 @@ class BoundedWriter(io.StringIO):
         return super().write(text)
 
 
-def run(path: str, root: str, scratch: str, max_output: int, connection: Connection) -> None:
-    """Entry point in the child: run `path` in `scratch`, send ("ok", values) or ("error", details)."""
+def run(path: str, root: str, scratch: str, limits: Limits, connection: Connection) -> None:
+    """Entry point in the child: run `path` in `scratch`, send (status, values or error, files used)."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # C-level chatter (libsvm's verbose) must not reach MkDocs' console
     os.dup2(devnull, 2)
     os.chdir(scratch)
     sys.argv = [path]
     sys.path.insert(0, str(Path(path).parent))
-    stdout = BoundedWriter(max_output)
+    stdout = BoundedWriter(limits.max_output)
     sys.stdout = stdout
     sys.stderr = io.StringIO()
     plt.rcParams.update(capture.FIGURE_STYLE)
     threadpoolctl.threadpool_limits(1)  # one thread per worker: no oversubscription, stable sums
+    _limit_memory(limits.max_memory_mb)
+    used = _record_files_used(Path(root), Path(path))
     warnings.simplefilter("error")
     try:
         namespace = runpy.run_path(path, run_name="__main__")
@@ -90,17 +94,60 @@ def run(path: str, root: str, scratch: str, max_output: int, connection: Connect
             raise NameError("`stdout` is reserved for the snippet's printed output; rename the variable")
         values = capture.capture(namespace, Path(path).stem)
         values["stdout"] = {"kind": "output", "text": stdout.getvalue()}
-        message: tuple[str, Any] = ("ok", values)
+        message: tuple[str, Any, list[str]] = ("ok", values, sorted(used))
     except BaseException as error:  # noqa: BLE001  (SystemExit and KeyboardInterrupt are snippet bugs too)
-        message = ("error", describe_error(error, root))
+        message = ("error", describe_error(error, root, limits), sorted(used))
     connection.send(message)
     connection.close()
 
 
-def describe_error(error: BaseException, root: str) -> dict[str, Any]:
+def _limit_memory(megabytes: int) -> None:
+    """Cap the address space at what the warm worker already maps plus `megabytes`."""
+    with open("/proc/self/statm") as statm:
+        mapped = int(statm.read().split()[0]) * resource.getpagesize()
+    limit = mapped + megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+
+
+def _record_files_used(root: Path, snippet: Path) -> set[str]:
+    """Project files the snippet opens or imports, relative to the root: what its result depends on.
+
+    An audit hook sees every open, including the import system's; the engine itself and compiled
+    bytecode are left out (the engine's code and the package versions are part of the cache's
+    environment key).
+    """
+    used: set[str] = set()
+    engine = Path(__file__).resolve().parent
+    # Installed packages (a .venv may sit inside the project) are keyed by their versions instead.
+    installed = [(Path(sys.prefix), Path(sys.base_prefix))]
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event != "open" or not isinstance(args[0], (str, bytes)) or "w" in str(args[1] or ""):
+            return
+        file = Path(os.fsdecode(args[0]))
+        file = file if file.is_absolute() else Path.cwd() / file
+        inside = (
+            file.is_relative_to(root)
+            and not file.is_relative_to(engine)
+            and not any(file.is_relative_to(prefix) for prefixes in installed for prefix in prefixes)
+            and "__pycache__" not in file.parts
+        )
+        if inside and file != snippet and file.is_file():
+            used.add(file.relative_to(root).as_posix())
+
+    sys.addaudithook(hook)
+    return used
+
+
+def describe_error(error: BaseException, root: str, limits: Limits) -> dict[str, Any]:
     """The message, the deepest project-file line involved, and the last frames, paths relative."""
     if isinstance(error, SystemExit):
         text = f"called sys.exit({error.code!r}); a snippet must run to its end"
+    elif isinstance(error, MemoryError):
+        text = (
+            f"MemoryError: allocated more than {limits.max_memory_mb:,} MB (the memory limit; raise it with a"
+            " line `# livevalues: max_memory_mb=MEGABYTES` in the snippet)"
+        )
     else:
         text = "".join(traceback.format_exception_only(error)).strip().splitlines()[-1]
     frames = [

@@ -1,0 +1,183 @@
+"""What re-runs after each kind of edit, and what the cache survives: damage, kills, concurrency."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from livevalues import Build, Cache, Limits, run_snippets
+
+FIXTURE = Path(__file__).parent / "cache_project"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(FIXTURE, tmp_path / "project")
+    return tmp_path / "project"
+
+
+def run(project: Path, *names: str) -> dict[str, tuple[bool, object]]:
+    """Each snippet's (came from the cache, first value or error) after one cached run."""
+    cache = Cache(project / ".cache", project)
+    results = run_snippets([project / "snippets" / f"{name}.py" for name in names], project, cache=cache)
+    return {
+        name: (result.from_cache, result.error.message if result.error else result.values)
+        for name, result in results.items()
+    }
+
+
+def value(project: Path, name: str, key: str) -> object:
+    (_, values) = run(project, name)[name]
+    assert isinstance(values, dict)
+    return values[key]["value"]
+
+
+def test_unchanged_snippets_come_from_the_cache(project: Path) -> None:
+    first = run(project, "reads", "plain")
+    assert {name: cached for name, (cached, _) in first.items()} == {"reads": False, "plain": False}
+    second = run(project, "reads", "plain")
+    assert {name: cached for name, (cached, _) in second.items()} == {"reads": True, "plain": True}
+    assert second["reads"][1] == first["reads"][1]
+
+
+def test_prose_edit_runs_nothing(project: Path) -> None:
+    docs = project / "docs"
+    for prose in ("Total: %{reads.total}.", "The total, reworded: %{reads.total}!"):
+        build = Build(project, docs, cache=Cache(project / ".cache", project))
+        build.run({"index.md": prose})
+    assert build.summary() == "1 snippets: 0 run, 1 from the cache"
+    assert build.render_markdown("index.md", "The total, reworded: %{reads.total}!") == "The total, reworded: 12!"
+
+
+def test_snippet_edit_reruns_only_that_snippet(project: Path) -> None:
+    run(project, "reads", "plain")
+    (project / "snippets" / "plain.py").write_text("answer = 43\n")
+    again = run(project, "reads", "plain")
+    assert (again["reads"][0], again["plain"][0]) == (True, False)
+    assert value(project, "plain", "answer") == 43
+
+
+def test_imported_helper_edit_reruns_its_importers(project: Path) -> None:
+    run(project, "reads", "plain")
+    (project / "snippets" / "_helper.py").write_text("SCALE = 10\n")
+    again = run(project, "reads", "plain")
+    assert (again["reads"][0], again["plain"][0]) == (False, True)
+    assert value(project, "reads", "total") == 60
+
+
+def test_data_file_edit_reruns_its_readers(project: Path) -> None:
+    assert value(project, "reads", "total") == 12
+    (project / "data" / "numbers.txt").write_text("10 20\n")
+    assert run(project, "reads")["reads"][0] is False
+    assert value(project, "reads", "total") == 60
+
+
+def test_package_version_change_reruns_everything(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run(project, "plain")
+    # A real installed-package change as importlib.metadata sees it: another numpy version first on sys.path.
+    site = project / "site"
+    (site / "numpy-99.0.0.dist-info").mkdir(parents=True)
+    (site / "numpy-99.0.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: numpy\nVersion: 99.0.0\n")
+    monkeypatch.syspath_prepend(str(site))
+    assert run(project, "plain")["plain"][0] is False
+
+
+def test_failures_are_cached_until_their_inputs_change(project: Path) -> None:
+    assert run(project, "fails")["fails"] == (False, "ZeroDivisionError: division by zero")
+    assert run(project, "fails")["fails"] == (True, "ZeroDivisionError: division by zero")
+    (project / "snippets" / "fails.py").write_text("value = 1\n")
+    assert run(project, "fails")["fails"][0] is False
+
+
+def test_timeouts_are_not_cached(project: Path) -> None:
+    (project / "snippets" / "plain.py").write_text("# livevalues: timeout=0.5\nimport time\ntime.sleep(5)\n")
+    for _ in range(2):
+        cached, error = run(project, "plain")["plain"]
+        assert (cached, str(error).startswith("timed out")) == (False, True)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage"])
+def test_damaged_entry_is_recomputed_with_a_warning(
+    project: Path, damage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    run(project, "plain")
+    (entry,) = (project / ".cache").glob("*.json")
+    data = entry.read_bytes()
+    entry.write_bytes(
+        {"truncate": data[: len(data) // 2], "flip": data.replace(b"42", b"43"), "garbage": b"\x00\xff"}[damage]
+    )
+    with caplog.at_level(logging.WARNING, logger="livevalues"):
+        result = run(project, "plain")["plain"]
+    assert result[0] is False
+    assert value(project, "plain", "answer") == 42
+    assert f"cache entry {entry.name} is damaged; running plain.py again" in caplog.text
+
+
+def test_folder_that_cannot_be_created_means_no_cache(project: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="livevalues"):
+        cache = Cache(Path("/proc/livevalues-cache"), project)  # /proc refuses new folders, even to root
+        results = run_snippets([project / "snippets" / "plain.py"], project, cache=cache)
+    assert results["plain"].values["answer"]["value"] == 42
+    assert caplog.text.count("running without a cache") == 1
+
+
+def test_folder_that_cannot_be_written_means_no_cache(project: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="livevalues"):
+        cache = Cache(Path("/sys/kernel"), project)  # exists, and sysfs refuses new files, even to root
+        paths = [project / "snippets" / f"{name}.py" for name in ("plain", "reads")]
+        results = run_snippets(paths, project, cache=cache)
+    assert results["plain"].values["answer"]["value"] == 42
+    assert caplog.text.count("running without a cache") == 1  # one warning, not one per snippet
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, {hooks!r})
+    from livevalues import Cache, run_snippets
+    project = Path(sys.argv[1])
+    paths = sorted((project / "snippets").glob("s*.py"))
+    results = run_snippets(paths, project, cache=Cache(project / ".cache", project))
+    assert all(r.values["n"]["value"] == int(r.name[1:]) for r in results.values()), results
+    """
+).format(hooks=str(ROOT / "hooks"))
+
+
+def many_snippets(project: Path, count: int) -> None:
+    for index in range(count):
+        (project / "snippets" / f"s{index}.py").write_text(f"n = {index}\npadding = 'x' * 20000\n")
+
+
+def test_sigkill_at_any_moment_leaves_no_entry_trusted_wrongly(project: Path) -> None:
+    many_snippets(project, 24)
+    for delay in (0.3, 0.6, 0.9, 1.2, 1.5):
+        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(project)])
+        time.sleep(delay)
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+    cache = Cache(project / ".cache", project)
+    for index in range(24):  # whatever a killed build left, a later one gets a right value or none
+        cached = cache.get(project / "snippets" / f"s{index}.py", Limits())
+        assert cached is None or cached.values["n"]["value"] == index
+    subprocess.run([sys.executable, "-c", WRITER, str(project)], check=True)
+
+
+def test_two_builds_at_once_share_the_cache(project: Path) -> None:
+    many_snippets(project, 24)
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(project)]) for _ in range(2)]
+    assert [writer.wait(120) for writer in writers] == [0, 0]
+    subprocess.run([sys.executable, "-c", WRITER, str(project)], check=True)
+    cache = Cache(project / ".cache", project)
+    for index in range(24):
+        cached = cache.get(project / "snippets" / f"s{index}.py", Limits())
+        assert cached is not None
+        assert cached.values["n"]["value"] == index
