@@ -1,0 +1,296 @@
+"""Benchmark: build times, snippet overhead, serve latency and peak memory, side by side in one run.
+
+    .venv/bin/python bench/run.py            # the real site and a generated corpus, 3 runs each
+    .venv/bin/python bench/run.py --runs 5 --pages 300 --per-page 3
+
+Every figure is a median of --runs runs; ratios are computed from figures of this same run.
+"plain" is the same pages built by MkDocs with the livevalues hook removed (placeholders stay as
+text); "compute" is every snippet run back to back in one warm process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+SUMMARY = re.compile(r"livevalues: (\d+) snippets: (\d+) run, (\d+) from the cache")
+
+SNIPPET = """\
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+
+X, y = make_classification(n_samples=200, n_features=5, random_state={seed})
+model = LogisticRegression(C={c}).fit(X, y)
+accuracy = model.score(X, y)
+first_weight = float(model.coef_[0, 0])
+"""
+PAGE = """\
+# Term {page}
+
+**Term {page} is a generated page for the benchmark.** It shows values computed at build time.
+
+{sections}
+"""
+SECTION = """\
+## Model {name} {{ #{name} }}
+
+```python
+--8<-- "{name}.py"
+```
+
+Training accuracy %{{{name}.accuracy:.1%}}, first weight %{{{name}.first_weight:.3f}}.
+"""
+
+
+def make_corpus(where: Path, pages: int, per_page: int) -> Path:
+    """A site of the same kind as ours: `pages` pages, each showing `per_page` snippets' values."""
+    (where / "docs").mkdir(parents=True)
+    (where / "snippets").mkdir()
+    for page in range(pages):
+        names = [f"p{page:03d}_s{index}" for index in range(per_page)]
+        for index, name in enumerate(names):
+            (where / "snippets" / f"{name}.py").write_text(SNIPPET.format(seed=page, c=0.5 + index))
+        sections = "\n".join(SECTION.format(name=name) for name in names)
+        (where / "docs" / f"term-{page:03d}.md").write_text(PAGE.format(page=page, sections=sections))
+    (where / "docs" / "index.md").write_text("# Corpus\n\nA generated site for the benchmark.\n")
+    (where / "mkdocs.yml").write_text(
+        f"""site_name: corpus
+theme:
+  name: material
+  font: false
+hooks:
+  - {ROOT / "hooks" / "mkdocs_hook.py"}
+watch:
+  - snippets
+markdown_extensions:
+  - attr_list
+  - pymdownx.superfences
+  - pymdownx.snippets:
+      base_path: [snippets]
+      check_paths: true
+"""
+    )
+    return where
+
+
+def copy_site(where: Path) -> Path:
+    where.mkdir(parents=True)
+    for source in ROOT.iterdir():
+        if source.name in {"docs", "snippets", "mkdocs.yml"}:  # what the benchmark edits: copies
+            (shutil.copytree if source.is_dir() else shutil.copy)(source, where / source.name)
+        elif source.is_dir() and source.name not in {".git", ".venv", ".cache", "site"}:
+            (where / source.name).symlink_to(source)  # hooks, overrides, includes: read only
+    return where
+
+
+def without_hook(project: Path, where: Path) -> Path:
+    """The same pages with execution switched off: the livevalues hook removed from mkdocs.yml."""
+    shutil.copytree(project, where)
+    config = (where / "mkdocs.yml").read_text()
+    lines = [line for line in config.splitlines() if not re.fullmatch(r"\s*- \S*mkdocs_hook\.py", line)]
+    start = lines.index("hooks:")
+    rest = [line for line in lines[start + 1 :] if not line.lstrip().startswith("#")]
+    if not rest or not rest[0].lstrip().startswith("- "):
+        del lines[start]  # no other hook left: an empty `hooks:` is a config error
+    (where / "mkdocs.yml").write_text("\n".join(lines) + "\n")
+    return where
+
+
+def build(project: Path, cache: Path) -> tuple[float, int | None, float]:
+    """Seconds, snippets run (None without the hook), peak RSS in MB of the MkDocs process."""
+    site = Path(tempfile.mkdtemp(prefix="bench-site-"))
+    start = time.perf_counter()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import resource, runpy, sys; sys.argv = ['mkdocs', 'build', '--strict', '-d', sys.argv[1]];"
+            " code = 0\ntry: runpy.run_module('mkdocs', run_name='__main__')\nexcept SystemExit as e: code = e.code\n"
+            "print('peak_rss_kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(code)",
+            str(site),
+        ],
+        cwd=project,
+        env={**ENV, "LIVEVALUES_CACHE_DIR": str(cache)},
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - start
+    shutil.rmtree(site, ignore_errors=True)
+    if done.returncode != 0:
+        raise SystemExit(f"build failed in {project}:\n{done.stderr[-3000:]}")
+    ran = SUMMARY.search(done.stderr)
+    peak = int(re.search(r"peak_rss_kb (\d+)", done.stderr)[1]) / 1024  # type: ignore[index]
+    return seconds, int(ran[2]) if ran else None, peak
+
+
+def compute_seconds(project: Path) -> float:
+    """Every snippet back to back in one process that has already imported the stack."""
+    script = (
+        "import runpy, sys, time, warnings, sklearn.linear_model, sklearn.datasets, matplotlib\n"
+        "matplotlib.use('Agg')\nimport matplotlib.pyplot\n"
+        "from pathlib import Path\nfolder = Path(sys.argv[1])\nsys.path.insert(0, str(folder))\n"
+        "start = time.perf_counter()\n"
+        "for path in sorted(folder.glob('[!_]*.py')):\n"
+        "    with warnings.catch_warnings():\n        runpy.run_path(str(path), run_name='__main__')\n"
+        "    matplotlib.pyplot.close('all')\n"
+        "print(time.perf_counter() - start)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(project / "snippets")],
+        cwd=tempfile.mkdtemp(prefix="bench-compute-"),
+        env={**ENV, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def serve_edit_seconds(project: Path, cache: Path) -> tuple[float, int]:
+    """From saving one snippet to its new value in the served page, and how many snippets ran."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log_path = Path(tempfile.mkstemp(prefix="bench-serve-", suffix=".log")[1])
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=project,
+            env={**ENV, "LIVEVALUES_CACHE_DIR": str(cache), "SITE_URL": f"http://127.0.0.1:{port}/"},
+            stdout=log,
+            stderr=log,
+        )
+    snippet = sorted((project / "snippets").glob("[!_]*.py"))[0]
+    original = snippet.read_text()
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_until(lambda: fetch(url) is not None, 300)
+        page = next(p for p in (project / "docs").rglob("*.md") if f"%{{{snippet.stem}." in p.read_text())
+        page_url = url + page.relative_to(project / "docs").with_suffix("").as_posix() + "/"
+        marker = "benchmark_marker = 987654321"
+        snippet.write_text(original + f"\n{marker}\n# edited\n")
+        # The page shows no new number for a new name, so watch the log for the rebuild and then the page.
+        mark = log_path.stat().st_size
+        start = time.perf_counter()
+        wait_until(lambda: "from the cache" in log_path.read_text()[mark:] and fetch(page_url) is not None, 300)
+        seconds = time.perf_counter() - start
+        ran = SUMMARY.findall(log_path.read_text()[mark:])[-1]
+        return seconds, int(ran[1])
+    finally:
+        snippet.write_text(original)
+        server.terminate()
+        server.wait(30)
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode())
+    except OSError:
+        return None
+
+
+def wait_until(condition, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit("timed out waiting for the dev server")
+        time.sleep(0.05)
+
+
+def measure(name: str, project: Path, runs: int, scratch: Path) -> dict[str, float]:
+    cores = os.cpu_count() or 1
+    plain_project = without_hook(project, scratch / f"{name}-plain")
+    n_snippets = len(list((project / "snippets").glob("[!_]*.py")))
+    plain, cold, warm, warm_ran, peaks = [], [], [], [], {"plain": 0.0, "cold": 0.0, "warm": 0.0}
+    for run in range(runs):
+        cache = scratch / f"{name}-cache-{run}"
+        seconds, _, peak = build(plain_project, cache)
+        plain.append(seconds)
+        peaks["plain"] = max(peaks["plain"], peak)
+        seconds, ran, peak = build(project, cache)
+        assert ran == n_snippets, (ran, n_snippets)
+        cold.append(seconds)
+        peaks["cold"] = max(peaks["cold"], peak)
+        seconds, ran, peak = build(project, cache)
+        warm.append(seconds)
+        warm_ran.append(ran or 0)
+        peaks["warm"] = max(peaks["warm"], peak)
+    compute = statistics.median(compute_seconds(project) for _ in range(runs))
+    serve = [serve_edit_seconds(project, scratch / f"{name}-cache-0") for _ in range(runs)]
+    figures = {
+        "pages": len(list((project / "docs").rglob("*.md"))),
+        "snippets": n_snippets,
+        "plain_s": statistics.median(plain),
+        "cold_s": statistics.median(cold),
+        "warm_s": statistics.median(warm),
+        "compute_s": compute,
+        "warm_snippets_run": max(warm_ran),
+        "serve_edit_s": statistics.median(s for s, _ in serve),
+        "serve_edit_snippets_run": max(r for _, r in serve),
+        "peak_plain_mb": peaks["plain"],
+        "peak_cold_mb": peaks["cold"],
+        "peak_warm_mb": peaks["warm"],
+    }
+    figures["cold_ratio"] = figures["cold_s"] / (figures["plain_s"] + compute / cores)
+    figures["warm_ratio"] = figures["warm_s"] / figures["plain_s"]
+    overhead = (figures["cold_s"] - figures["plain_s"] - compute / cores) * cores / n_snippets
+    figures["overhead_ms"] = overhead * 1000
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--per-page", type=int, default=3)
+    parser.add_argument("--only", choices=["site", "corpus"])
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        projects = {}
+        if args.only != "corpus":
+            projects["site"] = copy_site(scratch / "site")
+        if args.only != "site":
+            projects["corpus"] = make_corpus(scratch / "corpus", args.pages, args.per_page)
+        results = {name: measure(name, project, args.runs, scratch) for name, project in projects.items()}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of {args.runs} runs\n")
+    rows = [
+        ("pages / snippets", lambda f: f"{f['pages']:.0f} / {f['snippets']:.0f}"),
+        ("plain MkDocs build", lambda f: f"{f['plain_s']:.2f} s"),
+        ("snippet compute, one process", lambda f: f"{f['compute_s']:.2f} s"),
+        ("cold build", lambda f: f"{f['cold_s']:.2f} s"),
+        ("cold / (plain + compute/cores)", lambda f: f"{f['cold_ratio']:.2f}  (target <= 1.30)"),
+        ("warm build", lambda f: f"{f['warm_s']:.2f} s"),
+        ("warm / plain", lambda f: f"{f['warm_ratio']:.2f}  (target <= 1.15)"),
+        ("snippets run in a warm build", lambda f: f"{f['warm_snippets_run']:.0f}  (target 0)"),
+        ("per-snippet overhead", lambda f: f"{f['overhead_ms']:.1f} ms  (target <= 20)"),
+        ("serve: save one snippet -> page rebuilt", lambda f: f"{f['serve_edit_s']:.2f} s"),
+        ("serve: snippets run after that save", lambda f: f"{f['serve_edit_snippets_run']:.0f}  (target 1)"),
+        (
+            "peak RSS plain / cold / warm",
+            lambda f: f"{f['peak_plain_mb']:.0f} / {f['peak_cold_mb']:.0f} / {f['peak_warm_mb']:.0f} MB",
+        ),
+    ]
+    names = list(results)
+    print(f"{'':42}" + "".join(f"{name:>30}" for name in names))
+    for label, show in rows:
+        print(f"{label:42}" + "".join(f"{show(results[name]):>30}" for name in names))
+
+
+if __name__ == "__main__":
+    main()
