@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from livevalues import Build
@@ -69,3 +76,107 @@ markdown_extensions:
         encoding="utf-8",
     )
     return where
+
+
+REPO_PATH = "executable-glossary"  # the GitHub Pages sub-path: https://<org>.github.io/<repo>/
+
+
+@dataclass(frozen=True)
+class ServedSite:
+    site_dir: Path  # the built site, as GitHub Pages would publish it
+    url: str  # where it is served, under /<repo>/ like GitHub Pages, matching site_url
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """The real site built once with --strict, with site_url set to where it is served on 127.0.0.1.
+
+    Instant navigation and search need site_url to match the serving origin, so the server binds
+    its port first and the build is told that address.
+    """
+    root = tmp_path_factory.mktemp("served")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
+    url = f"http://127.0.0.1:{server.server_address[1]}/{REPO_PATH}/"
+    site_dir = root / REPO_PATH
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **QUIET, "SITE_URL": url},
+    )
+    assert result.returncode == 0, result.stderr[-5000:]
+    assert "WARNING" not in result.stderr, result.stderr[-5000:]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield ServedSite(site_dir, url)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+class PageFacts(HTMLParser):
+    """What the tests read from a built page: ids, meta tags, links, scripts, abbreviations."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.heading_ids: list[str] = []
+        self.permalinks: set[str] = set()
+        self.meta: dict[str, str] = {}
+        self.hrefs: list[str] = []
+        self.external: list[str] = []  # scripts, stylesheets and images loaded from another origin
+        self.abbrs: dict[str, str] = {}  # word -> title
+        self._abbr: str | None = None
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = {name: value or "" for name, value in attrs}
+        if "id" in attr:
+            self.ids.add(attr["id"])
+            if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+                self.heading_ids.append(attr["id"])
+        if tag == "meta" and ("name" in attr or "property" in attr):
+            self.meta[attr.get("name") or attr["property"]] = attr.get("content", "")
+        if tag == "a" and "href" in attr:
+            self.hrefs.append(attr["href"])
+            if "headerlink" in attr.get("class", "").split():
+                self.permalinks.add(attr["href"])
+        source = attr.get("src") if tag in {"script", "img"} else attr.get("href") if tag == "link" else None
+        if source and source.startswith(("http:", "https:", "//")) and attr.get("rel") != "canonical":
+            self.external.append(source)
+        if tag == "abbr":
+            self._abbr = attr.get("title", "")
+
+    def handle_data(self, data: str) -> None:
+        if self._abbr is not None:
+            self.abbrs.setdefault(data, self._abbr)
+            self._abbr = None
+
+
+def built_page(site_dir: Path, url: str) -> Path:
+    """The HTML file behind a site-relative URL ("glossary/parameter/", "" for the home page)."""
+    path = url.split("#", 1)[0]
+    return site_dir / path / "index.html" if path == "" or path.endswith("/") else site_dir / path
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Keep each phase's report on the test item, so a fixture can tell that its test failed."""
+    report: pytest.TestReport = yield
+    item.stash.setdefault(REPORTS, {})[report.when] = report
+    return report
+
+
+REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()

@@ -1,0 +1,100 @@
+"""What the published site gives wikis, chats and contributors: glossary.json, link previews,
+tooltips from the pages' own first sentences, "edit this page" links, and no asset from another origin.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from conftest import ROOT, PageFacts, ServedSite, built_page, page_sources
+from glossary_terms import collect_terms
+
+REPO_URL = "https://github.com/executable-glossary/executable-glossary"
+TERMS = {term.src: term for term in collect_terms(page_sources())[0]}
+
+
+def url_of(src: str) -> str:
+    stem = src.removesuffix(".md").removesuffix("index")
+    return stem if stem.endswith("/") or not stem else stem + "/"
+
+
+@pytest.fixture(scope="module")
+def facts(served_site: ServedSite) -> dict[str, PageFacts]:
+    return {
+        src: PageFacts(built_page(served_site.site_dir, url_of(src)).read_text(encoding="utf-8"))
+        for src in page_sources()
+    }
+
+
+def test_glossary_json_lists_every_term_page(served_site: ServedSite, facts: dict[str, PageFacts]) -> None:
+    entries: list[dict[str, Any]] = json.loads((served_site.site_dir / "glossary.json").read_text(encoding="utf-8"))
+    expected = sorted(src for src in page_sources() if not src.endswith("index.md"))
+    assert [entry["source"] for entry in entries] == [f"docs/{src}" for src in expected]
+    for entry in entries:
+        src = entry["source"].removeprefix("docs/")
+        term = TERMS[src]
+        assert entry == {
+            "slug": term.slug,
+            "title": term.title,
+            "definition": term.definition,
+            "url": f"{served_site.url}{url_of(src)}#{term.anchor}",
+            "source": f"docs/{src}",
+        }
+        assert term.anchor in facts[src].ids  # the URL lands on the term's heading
+        assert not any(mark in entry["definition"] for mark in ("**", "`", "%{", "$", "](")), entry
+
+
+@pytest.mark.parametrize("src", sorted(page_sources()))
+def test_link_preview_is_the_pages_definition(facts: dict[str, PageFacts], src: str) -> None:
+    definition = TERMS[src].definition
+    assert facts[src].meta["description"] == definition
+    assert facts[src].meta["og:description"] == definition
+    assert facts[src].meta["og:url"].endswith(url_of(src))
+
+
+def test_a_definition_with_quotes_stays_inside_its_attribute(facts: dict[str, PageFacts]) -> None:
+    assert '"hyperparameter: set before training"' in facts["edge-cases/index.md"].meta["description"]
+
+
+@pytest.mark.parametrize(
+    ("src", "word", "term_src"),
+    [
+        ("models/svm.md", "hyperparameter", "glossary/hyperparameter.md"),
+        ("glossary/hyperparameter.md", "learning-rate schedule", "edge-cases/learning-rate-schedules.md"),
+        ("models/k-means.md", "Gaussian mixture", "models/gaussian-mixture.md"),
+        ("index.md", "SVM", "models/svm.md"),
+    ],
+)
+def test_terms_show_their_definition_as_a_tooltip(
+    facts: dict[str, PageFacts], src: str, word: str, term_src: str
+) -> None:
+    assert facts[src].abbrs[word] == TERMS[term_src].definition
+
+
+def test_every_tooltip_is_some_pages_definition(facts: dict[str, PageFacts]) -> None:
+    definitions = {term.definition for term in TERMS.values()}
+    shown = {title for page in facts.values() for title in page.abbrs.values()}
+    assert shown
+    assert shown <= definitions
+
+
+def test_no_abbreviation_source_line_reaches_a_page(served_site: ServedSite) -> None:
+    for html in served_site.site_dir.rglob("*.html"):
+        assert "*[" not in html.read_text(encoding="utf-8"), html
+
+
+@pytest.mark.parametrize("src", sorted(page_sources()))
+def test_edit_this_page_links_to_main(facts: dict[str, PageFacts], src: str) -> None:
+    assert f"{REPO_URL}/edit/main/docs/{src}" in facts[src].hrefs
+
+
+def test_no_page_loads_anything_from_another_origin(facts: dict[str, PageFacts]) -> None:
+    """Offline: fonts are the system's (theme.font: false), math is vendored KaTeX, no CDN script."""
+    assert {src: page.external for src, page in facts.items() if page.external} == {}
+
+
+def test_site_url_comes_from_the_environment(served_site: ServedSite, facts: dict[str, PageFacts]) -> None:
+    assert facts["glossary/parameter.md"].meta["og:url"] == f"{served_site.url}glossary/parameter/"
+    assert "SITE_URL" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
