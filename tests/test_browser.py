@@ -1,0 +1,209 @@
+"""The built site in a real browser (Debian's Chromium, driven by playwright), served on 127.0.0.1
+under /<repo>/ as on GitHub Pages, with every request to another origin blocked: the site must work
+offline. A failing test leaves a screenshot in test-artifacts/ (CI keeps it as an artifact).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from conftest import REPO_PATH, REPORTS, ROOT, ServedSite, page_sources
+from glossary_terms import collect_terms
+from livevalues import Build
+from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+MISSING = (
+    f"Chromium is not installed at {CHROMIUM}: the browser test needs Debian's package. "
+    "Install it with: apt-get update && apt-get install -y chromium"
+)
+ARTIFACTS = ROOT / "test-artifacts"
+# Material fetches the repository's stars and forks from this origin because mkdocs.yml sets
+# repo_url. Offline that fetch fails and the header simply shows no counts; it is the one request
+# to another origin the site makes, and the only failure these tests forgive.
+REPO_FACTS = "https://api.github.com/"
+TERMS = {term.src: term for term in collect_terms(page_sources())[0]}
+
+
+def url_of(src: str) -> str:
+    stem = src.removesuffix(".md").removesuffix("index")
+    return stem if stem.endswith("/") or not stem else stem + "/"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true" or os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(MISSING, pytrace=False)
+        pytest.skip(MISSING)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",  # CI runs as root
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Tab:
+    """One browser page and what went wrong while it loaded: console errors, page errors, failed
+    requests, HTTP errors and requests that needed the network."""
+
+    page: Page
+    problems: list[str] = field(default_factory=list)
+
+    def open(self, url: str) -> None:
+        self.page.goto(url, wait_until="networkidle")
+
+
+@pytest.fixture
+def tab_factory(
+    browser: Browser, served_site: ServedSite, request: pytest.FixtureRequest
+) -> Iterator[Callable[[str], Tab]]:
+    """Opens a fresh tab in the light or dark scheme; screenshots every tab if the test fails."""
+    tabs: list[Tab] = []
+    origin = served_site.url.split("/" + REPO_PATH, 1)[0]
+
+    def block_other_origins(route: Route) -> None:
+        if not route.request.url.startswith(REPO_FACTS):
+            tabs[-1].problems.append(f"needs the network: {route.request.url}")
+        route.abort("internetdisconnected")
+
+    def on_console(message: ConsoleMessage, problems: list[str]) -> None:
+        where = message.location.get("url", "")
+        if message.type == "error" and not where.startswith(REPO_FACTS):
+            problems.append(f"console error: {message.text} ({where})")
+
+    def open_tab(scheme: str) -> Tab:
+        context = browser.new_context(
+            base_url=served_site.url,
+            viewport={"width": 1280, "height": 900},
+            color_scheme="dark" if scheme == "dark" else "light",
+        )
+        tab = Tab(context.new_page())
+        tabs.append(tab)
+        page, problems = tab.page, tab.problems
+        page.on("console", lambda msg: on_console(msg, problems))
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page.on(
+            "requestfailed",
+            lambda req: None if req.url.startswith(REPO_FACTS) else problems.append(f"failed: {req.url} {req.failure}"),
+        )
+        page.on(
+            "response", lambda resp: problems.append(f"HTTP {resp.status}: {resp.url}") if resp.status >= 400 else None
+        )
+        context.route(re.compile("^(?!" + re.escape(origin) + "/)"), block_other_origins)
+        return tab
+
+    yield open_tab
+    report = request.node.stash.get(REPORTS, {}).get("call")
+    for number, tab in enumerate(tabs):
+        if report is None or report.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            name = re.sub(r"[^\w.-]+", "_", request.node.name)
+            tab.page.screenshot(path=str(ARTIFACTS / f"{name}-{number}.png"), full_page=True)
+        tab.page.context.close()
+
+
+@pytest.fixture
+def tab(tab_factory: Callable[[str], Tab]) -> Tab:
+    return tab_factory("light")
+
+
+@pytest.mark.parametrize("src", sorted(page_sources()))
+def test_page_loads_offline_without_errors_and_shows_its_values(tab: Tab, rendered: Build, src: str) -> None:
+    tab.open(url_of(src))
+    assert tab.problems == []
+    article = tab.page.locator("article.md-content__inner")
+    text = article.inner_text()
+    for placeholder, shown in rendered.pages[src].shown.items():
+        if shown.startswith("figure: "):
+            expect(article.locator(f'[aria-label="{shown.removeprefix("figure: ")}"]')).to_be_visible()
+        elif "\n" not in shown:
+            assert shown in text, f"{placeholder} -> {shown!r} is not visible on {src}"
+    assert "%{" not in text
+
+
+def test_search_finds_a_term_by_its_name(tab: Tab) -> None:
+    tab.open("")
+    search = tab.page.locator("input.md-search__input")
+    search.click()
+    search.press_sequentially("Gaussian mixture", delay=30)  # search listens to key events
+    result = tab.page.locator(".md-search-result__item > a.md-search-result__link").first
+    expect(result).to_have_attribute("href", re.compile(r"/models/gaussian-mixture/(\?h=[^/]*)?$"))
+    result.click()
+    expect(tab.page).to_have_url(re.compile(r"/executable-glossary/models/gaussian-mixture/(\?h=[^/]*)?$"))
+    expect(tab.page.locator("h1")).to_have_text(re.compile("Gaussian mixture"))
+    assert tab.problems == []
+
+
+def test_a_deep_link_lands_on_its_anchor(tab: Tab) -> None:
+    tab.open("glossary/optimisation-settings/#tol")
+    heading = tab.page.locator("h2#tol")
+    expect(heading).to_be_in_viewport()
+    box = heading.bounding_box()
+    assert box is not None
+    assert box["y"] < 300  # scrolled to the top, not merely somewhere on screen
+    expect(heading.locator("a.headerlink")).to_have_attribute("href", "#tol")
+    assert tab.problems == []
+
+
+def test_hovering_a_term_shows_its_definition(tab: Tab) -> None:
+    tab.open("models/svm/")
+    tab.page.locator("article abbr", has_text=re.compile("^hyperparameter$")).first.hover()
+    tooltip = tab.page.locator(".md-tooltip2--active .md-tooltip2__inner")
+    expect(tooltip).to_be_visible()
+    expect(tooltip).to_have_text(TERMS["glossary/hyperparameter.md"].definition)
+    assert tab.problems == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_figures_are_readable_in_both_schemes(tab_factory: Callable[[str], Tab], scheme: str) -> None:
+    tab = tab_factory(scheme)
+    tab.open("edge-cases/learning-rate-schedules/")
+    expect(tab.page.locator("body")).to_have_attribute(
+        "data-md-color-scheme", "slate" if scheme == "dark" else "default"
+    )
+    figure = tab.page.locator(".livevalues-figure").first
+    figure.scroll_into_view_if_needed()
+    colours = figure.evaluate(
+        """figure => {
+            const background = getComputedStyle(document.querySelector(".md-main")).backgroundColor !== "rgba(0, 0, 0, 0)"
+                ? getComputedStyle(document.querySelector(".md-main")).backgroundColor
+                : getComputedStyle(document.body).backgroundColor;
+            return {
+                background,
+                text: [...figure.querySelectorAll("svg text, svg g[id^=text] path")].map(el => getComputedStyle(el).fill),
+            };
+        }"""
+    )
+    assert colours["text"], "the figure has no text"
+    ratios = {fill: contrast(fill, colours["background"]) for fill in colours["text"]}
+    assert min(ratios.values()) >= 4.5, f"axis text hard to read on {colours['background']}: {ratios}"
+    assert tab.problems == []
+
+
+def contrast(one: str, two: str) -> float:
+    """WCAG contrast ratio of two CSS rgb()/rgba() colours (alpha ignored)."""
+
+    def luminance(colour: str) -> float:
+        channels = [float(c) / 255 for c in re.findall(r"[\d.]+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted([luminance(one), luminance(two)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
