@@ -1,0 +1,95 @@
+"""The scaffold command: a new term's page, snippet and registrations build strictly, as they are."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, built_page, mkdocs, page_sources
+from new_term import STUB_DEFINITION, add_to_index, add_to_nav, slugs
+
+
+@pytest.mark.parametrize(
+    ("name", "kebab", "snake"),
+    [("Learning rate", "learning-rate", "learning_rate"), ("k-fold CV", "k-fold-cv", "k_fold_cv")],
+)
+def test_slugs(name: str, kebab: str, snake: str) -> None:
+    assert slugs(name) == (kebab, snake)
+
+
+def test_nav_entry_goes_at_the_end_of_the_glossary_section() -> None:
+    config = (
+        "nav:\n  - Home: index.md\n  - Glossary:\n      - glossary/index.md\n      - A: glossary/a.md\n  - Models:\n"
+    )
+    assert add_to_nav(config, "B: two", "glossary/b.md") == (
+        'nav:\n  - Home: index.md\n  - Glossary:\n      - glossary/index.md\n      - A: glossary/a.md\n      - "B: two": glossary/b.md\n  - Models:\n'
+    )
+
+
+def test_index_row_goes_in_alphabetical_order() -> None:
+    index = "| Page | Kind |\n|---|---|\n| [Apple](a.md) | term |\n| [`Cherry`](c.md) | term |\n"
+    assert add_to_index(index, "banana", "b.md").splitlines()[3] == "| [banana](b.md) | term |"
+
+
+def test_no_page_keeps_the_stub_definition() -> None:
+    stub = [src for src, text in page_sources().items() if STUB_DEFINITION in text]
+    assert stub == [], "write the one-sentence definition of these pages"
+
+
+@pytest.fixture(scope="module")
+def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """A copy of the repository with a term scaffolded by the real command, then built strictly."""
+    root = tmp_path_factory.mktemp("repo")
+    for name in ("docs", "snippets", "hooks", "overrides", "tests"):
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__", "__snapshots__"))
+    shutil.copy(ROOT / "mkdocs.yml", root)
+    command = [sys.executable, str(root / "hooks" / "new_term.py"), "Learning rate"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    again = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert again.returncode == 1
+    assert again.stderr == "new_term: docs/glossary/learning-rate.md exists already\n"
+    return root, mkdocs("build", "--strict", cwd=root)
+
+
+def test_scaffolded_term_builds_strictly_with_its_values(
+    scaffolded: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    root, build = scaffolded
+    assert build.returncode == 0, build.stderr[-3000:]
+    assert "WARNING" not in build.stderr, build.stderr
+    html = built_page(root / "site", "glossary/learning-rate/").read_text(encoding="utf-8")
+    assert "The model learned 12 coefficients from 4 features." in html
+    assert '<h1 id="learning-rate">' in html
+    entry = next(
+        e for e in json.loads((root / "site/glossary.json").read_text(encoding="utf-8")) if e["slug"] == "learning-rate"
+    )
+    assert entry["title"] == "Learning rate"
+    assert 'href="learning-rate/"' in built_page(root / "site", "glossary/").read_text(encoding="utf-8")
+
+
+def test_scaffolded_snippet_runs_warning_free(scaffolded: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    root, _ = scaffolded
+    run = subprocess.run(
+        [sys.executable, "-W", "error", str(root / "snippets" / "learning_rate.py")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+
+
+def test_scaffolded_urls_are_published(scaffolded: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    root, _ = scaffolded
+    published = (root / "tests" / "published-urls.txt").read_text(encoding="utf-8").splitlines()
+    assert published[-4:] == [
+        "glossary/learning-rate/",
+        "glossary/learning-rate/#learning-rate",
+        "glossary/learning-rate/#example",
+        "glossary/learning-rate/#see-also",
+    ]
