@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import http.server
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
+import time
+import urllib.request
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -180,3 +184,41 @@ def pytest_runtest_makereport(
 
 
 REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+# Helpers for tests that drive a live `mkdocs serve`.
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return str(response.read().decode())
+
+
+def wait_for(url: str, text: str, server: subprocess.Popen[Any], seconds: float = 60) -> str:
+    deadline = time.monotonic() + seconds
+    page = ""
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "the dev server stopped"
+        try:
+            page = fetch(url)
+        except OSError:
+            page = ""
+        if text in page:
+            return page
+        time.sleep(0.3)
+    raise AssertionError(f"{text!r} never appeared at {url}; last page:\n{page[-2000:]}")
+
+
+def tree_digest(*folders: Path) -> str:
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

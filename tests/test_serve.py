@@ -3,44 +3,15 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import QUIET, make_project
+from conftest import QUIET, free_port, make_project, wait_for
 
 BROKEN = Path(__file__).parent / "broken"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return str(response.read().decode())
-
-
-def wait_for(url: str, text: str, server: subprocess.Popen[str], seconds: float = 60) -> str:
-    deadline = time.monotonic() + seconds
-    page = ""
-    while time.monotonic() < deadline:
-        assert server.poll() is None, "the dev server stopped"
-        try:
-            page = fetch(url)
-        except OSError:
-            page = ""
-        if text in page:
-            return page
-        time.sleep(0.3)
-    raise AssertionError(f"{text!r} never appeared at {url}; last page:\n{page[-2000:]}")
 
 
 @pytest.fixture

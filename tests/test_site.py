@@ -7,14 +7,16 @@ import posixpath
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, mkdocs, page_sources
+from conftest import ROOT, mkdocs, page_sources, tree_digest
 from livevalues import Build
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
+    before = tree_digest(ROOT / "docs", ROOT / "snippets")
     result = mkdocs("build", "--strict", "--site-dir", str(out), cwd=ROOT)
+    assert tree_digest(ROOT / "docs", ROOT / "snippets") == before  # a build never writes to the sources
     assert result.returncode == 0, result.stderr[-5000:]
     assert "WARNING" not in result.stderr, result.stderr[-5000:]
     assert 'not included in the "nav"' not in result.stderr, result.stderr  # every page is in the nav

@@ -6,6 +6,7 @@ import contextlib
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import re
 import shutil
 import signal
 import sys
@@ -24,6 +25,8 @@ from livevalues.results import Limits, SnippetResult
 if TYPE_CHECKING:
     from livevalues.cache import Cache
 
+FAULTHANDLER_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
+STACK_FILE = "livevalues-stack.txt"  # where a worker writes its stack on SIGUSR1, in its scratch folder
 ENGINE_PARENT = str(Path(__file__).resolve().parent.parent)
 
 
@@ -114,12 +117,10 @@ def _run(todo: list[tuple[Path, Limits]], root: Path, jobs: int) -> Iterator[tup
 
 
 def _start(context: Any, path: Path, limits: Limits, root: Path) -> _Job:
-    from livevalues import worker  # imported lazily: only the forkserver needs the scientific stack
-
     receiver, sender = context.Pipe(duplex=False)
     scratch = tempfile.mkdtemp(prefix=f"livevalues-{path.stem}-")
     process = context.Process(
-        target=worker.run,
+        target=_in_worker,
         args=(str(path), str(root), scratch, limits, sender),
         name=f"livevalues:{path.stem}",
         daemon=True,
@@ -165,12 +166,38 @@ def _collect(job: _Job) -> SnippetResult | None:
     if not job.process.is_alive():
         return SnippetResult(name, error=_crash(job))
     if time.monotonic() >= job.deadline:
+        location = _where_stuck(job) or job.label
         job.process.kill()
         message = (
             f"timed out after {job.limits.timeout:g} s (the time limit; raise it with a line"
             f" `# livevalues: timeout=SECONDS` in the snippet)"
         )
-        return SnippetResult(name, error=SnippetError(message, job.label))
+        return SnippetResult(name, error=SnippetError(message, location))
+    return None
+
+
+def _in_worker(*args: Any) -> None:
+    """The worker's entry point, named here so that MkDocs' process never imports the scientific stack.
+
+    The forkserver preloaded `livevalues.worker`, so in a worker this import costs nothing.
+    """
+    from livevalues import worker
+
+    worker.run(*args)
+
+
+def _where_stuck(job: _Job) -> str | None:
+    """The snippet line a timed-out worker is running: it writes its stack on SIGUSR1."""
+    stack = Path(job.scratch) / STACK_FILE
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(job.process.pid or 0, signal.SIGUSR1)
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline:
+        frames = FAULTHANDLER_FRAME.findall(stack.read_text()) if stack.exists() else []
+        own = [(file, line) for file, line in frames if Path(file).name == job.path.name]
+        if own:  # most recent call first
+            return f"{job.label}:{own[0][1]}"
+        time.sleep(0.02)
     return None
 
 

@@ -7,11 +7,13 @@ snippet cannot touch another one or MkDocs itself.
 
 from __future__ import annotations
 
+import faulthandler
 import importlib
 import io
 import os
 import resource
 import runpy
+import signal
 import sys
 import traceback
 import warnings
@@ -27,6 +29,7 @@ import threadpoolctl
 
 from livevalues import capture
 from livevalues.results import Limits
+from livevalues.runner import STACK_FILE
 
 # Imported once in the forkserver, so every snippet forked from it starts with them loaded.
 PRELOADED = (
@@ -88,6 +91,8 @@ def run(path: str, root: str, scratch: str, limits: Limits, connection: Connecti
     sys.stderr = io.StringIO()
     plt.rcParams.update(capture.FIGURE_STYLE)
     _limit_memory(limits.max_memory_mb)
+    # On a timeout the parent sends SIGUSR1 first: the stack written here says where the snippet was stuck.
+    faulthandler.register(signal.SIGUSR1, file=open(STACK_FILE, "w"), all_threads=False)  # noqa: SIM115
     used = _record_files_used(Path(root), Path(path))
     warnings.simplefilter("error")
     try:
@@ -150,8 +155,12 @@ def describe_error(error: BaseException, root: str, limits: Limits) -> dict[str,
             f"MemoryError: allocated more than {limits.max_memory_mb:,} MB (the memory limit; raise it with a"
             " line `# livevalues: max_memory_mb=MEGABYTES` in the snippet)"
         )
-    else:
+    elif isinstance(error, SyntaxError):
         text = "".join(traceback.format_exception_only(error)).strip().splitlines()[-1]
+    else:  # the first line: a ConvergenceWarning goes on with advice and a link
+        text = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}".rstrip(
+            ": "
+        )
     frames = [
         frame
         for frame in traceback.extract_tb(error.__traceback__)

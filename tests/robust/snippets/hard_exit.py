@@ -1,0 +1,4 @@
+import os
+
+os._exit(7)
+value = 1

@@ -1,0 +1,124 @@
+"""Hostile snippets: each is reported precisely, nothing else is affected, the source tree is untouched.
+
+The snippets live in tests/robust/: one per failure mode, plus one that meddles with process
+state and one that checks nothing leaked into it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import QUIET, free_port, make_project, mkdocs, tree_digest, wait_for
+from livevalues import Build
+
+ROBUST = Path(__file__).parent / "robust"
+
+# (line in docs/index.md, words its message must contain)
+EXPECTED = [
+    (3, ["snippets/loops.py:4", "timed out after 1 s", "# livevalues: timeout=SECONDS"]),
+    (4, ["snippets/exits.py:3", "called sys.exit(3)"]),
+    (5, ["snippets/hard_exit.py", "exited with code 7 before reporting"]),
+    (6, ["snippets/kills_itself.py", "killed by signal SIGKILL"]),
+    (7, ["snippets/prints_megabytes.py:2", "printed more than 1,000,000 characters", "max_output"]),
+    (8, ["snippets/allocates.py:4", "MemoryError: allocated more than 200 MB", "max_memory_mb"]),
+    (9, ["snippets/imports_missing.py:1", "ModuleNotFoundError: No module named 'sklearn_does_not_exist'"]),
+    (10, ["snippets/converges_badly.py:5", "ConvergenceWarning: lbfgs failed to converge"]),
+]
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    project = make_project(tmp_path_factory.mktemp("robust"), ROBUST)
+    build = Build(project, project / "docs")
+    sources = {path.name: path.read_text() for path in sorted((project / "docs").glob("*.md"))}
+    build.run(sources)
+    for src, markdown in sources.items():
+        build.render_markdown(src, markdown)
+    return build
+
+
+@pytest.mark.parametrize(("line", "words"), EXPECTED, ids=[words[0] for _, words in EXPECTED])
+def test_each_failure_is_reported_with_page_and_snippet(hostile_build: Build, line: int, words: list[str]) -> None:
+    (problem,) = [p for p in hostile_build.pages["index.md"].problems if p.location == f"docs/index.md:{line}"]
+    for word in words:
+        assert word in str(problem)
+
+
+def test_no_other_snippet_is_affected(hostile_build: Build) -> None:
+    """`meddles` changes cwd, environment, scikit-learn config and numpy state; `observes` sees none of it."""
+    assert hostile_build.pages["fine.md"].problems == []
+    shown = hostile_build.pages["fine.md"].shown
+    assert [shown[f"%{{observes.{name}}}"] for name in ("cwd_is_scratch", "env_untouched", "config_untouched")] == [
+        "True"
+    ] * 3
+    assert shown["%{observes.printoptions_untouched}"] == "True"
+    assert hostile_build.results["meddles"].error is None
+    assert "LIVEVALUES_MEDDLED" not in os.environ  # nor did it reach this process
+
+
+def test_strict_build_fails_with_all_of_them_and_leaves_the_source_tree_alone(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", ROBUST)
+    before = tree_digest(project / "docs", project / "snippets")
+    result = mkdocs("build", "--strict", "--site-dir", str(tmp_path / "site"), cwd=project)
+    assert result.returncode == 1
+    assert f"livevalues found {len(EXPECTED)} problem(s); nothing was written" in result.stderr
+    for line, words in EXPECTED:
+        assert f"docs/index.md:{line}: " in result.stderr
+        assert words[0] in result.stderr
+    assert "Traceback (most recent call last)" not in result.stderr
+    assert not list((tmp_path / "site").rglob("*.html"))
+    assert tree_digest(project / "docs", project / "snippets") == before
+
+
+def test_injected_text_and_output_are_escaped(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", ROBUST)
+    (project / "docs" / "index.md").unlink()
+    result = mkdocs("build", "--strict", "--site-dir", str(tmp_path / "site"), cwd=project)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / "fine" / "index.html").read_text()
+    assert "&lt;script&gt;alert('x')&lt;/script&gt; &amp; *stars*" in page
+    assert "&lt;script&gt;document.title = &#x27;owned&#x27;&lt;/script&gt;" in page
+    assert "<script>alert" not in page
+    assert "<script>document.title" not in page
+
+
+def test_dev_server_survives_every_failure(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", ROBUST)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **QUIET},
+    )
+    try:
+        page = wait_for(f"http://127.0.0.1:{port}/", f"This page has {len(EXPECTED)} problems", server)
+        assert "snippets/kills_itself.py" in page
+        assert "Traceback (most recent call last)" not in page
+        wait_for(f"http://127.0.0.1:{port}/fine/", "Scratch: True", server)
+        (project / "snippets" / "exits.py").write_text("value = 'fixed'\n")  # the next save recovers
+        wait_for(f"http://127.0.0.1:{port}/", "Exits: fixed", server)
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_limits_can_be_set_for_the_whole_site(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", ROBUST, extra_config="extra:\n  livevalues:\n    max_output: 10\n")
+    (project / "docs" / "index.md").unlink()
+    result = mkdocs("build", "--strict", "--site-dir", str(tmp_path / "site"), cwd=project)
+    assert result.returncode == 1
+    assert "docs/fine.md:8: %{observes.stdout}: snippet failed at snippets/observes.py:12" in result.stderr
+    assert "printed more than 10 characters" in result.stderr
+
+
+def test_unknown_site_wide_limit_is_a_clear_error(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", ROBUST, extra_config="extra:\n  livevalues:\n    timeuot: 5\n")
+    result = mkdocs("build", "--strict", "--site-dir", str(tmp_path / "site"), cwd=project)
+    assert result.returncode == 1
+    assert "mkdocs.yml: extra.livevalues: unknown livevalues setting(s) ['timeuot']" in result.stderr
