@@ -83,7 +83,7 @@ n_cancer_features = Xc.shape[1]
 # Deprecated since 1.8 (removed in 1.10): LogisticRegression(penalty="l1"/"l2"/...)
 # Use l1_ratio (0 = L2, 1 = L1, in between = elastic net) and C=np.inf for no penalty.
 l2 = LogisticRegression(l1_ratio=0.0, C=0.1).fit(Xc, yc)                     # was penalty="l2"
-l1 = LogisticRegression(l1_ratio=1.0, C=0.1, solver="liblinear").fit(Xc, yc)  # was penalty="l1"
+l1 = LogisticRegression(l1_ratio=1.0, C=0.1, solver="liblinear", random_state=0).fit(Xc, yc)  # was penalty="l1"
 # --8<-- [end:penalty]
 
 # Claim: passing penalty= warns (at fit, not at construction) and is the same model as l1_ratio=0

@@ -1,0 +1,1 @@
+order = list({"alpha", "beta", "gamma", "delta", "epsilon"})

@@ -1,0 +1,3 @@
+import numpy as np
+
+draw = float(np.random.default_rng().random())
