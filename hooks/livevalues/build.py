@@ -56,23 +56,38 @@ class Build:
         self.docs_dir = docs_dir
         self.include_dirs = include_dirs or [root / "snippets"]
         self.snippets_dir = root / "snippets"
+        self.notebooks_dir = docs_dir / "notebooks"  # jupytext percent-format sources of notebook pages
         self.limits = limits
         self.cache = cache
         self.show_problems_on_pages = show_problems_on_pages
         self.results: dict[str, SnippetResult] = {}
         self.pages: dict[str, _Page] = {}
         self._available: list[str] | None = None
+        self._notebooks: list[Path] | None = None
+        self.notebook_problems: list[Problem] = []
         self.token = secrets.token_hex(4)  # block tokens that no page can contain by accident
 
     @property
     def problems(self) -> list[Problem]:
         problems = [problem for page in self.pages.values() for problem in page.problems]
-        return sorted(problems, key=lambda problem: problem.sort_key)
+        return sorted(problems + self.notebook_problems, key=lambda problem: problem.sort_key)
+
+    def notebook_sources(self) -> list[Path]:
+        """The notebooks (`docs/notebooks/*.py`): each is a page, so each runs in every build."""
+        if self._notebooks is None:
+            self._notebooks = sorted(self.notebooks_dir.glob("[!_]*.py"))
+        return self._notebooks
+
+    def _source_label(self, name: str) -> str:
+        """The file behind a name in `%{name.value}`: a notebook's or a snippet's."""
+        notebook = self.notebooks_dir / f"{name}.py"
+        return self._label_of(notebook) if notebook in self.notebook_sources() else f"snippets/{name}.py"
 
     def available(self) -> list[str]:
-        """Snippet names, read once per build (a page may hold hundreds of placeholders)."""
+        """Snippet and notebook names, read once per build (a page may hold hundreds of placeholders)."""
         if self._available is None:
-            self._available = sorted(path.stem for path in self.snippets_dir.glob("[!_]*.py"))
+            names = [path.stem for path in self.snippets_dir.glob("[!_]*.py")]
+            self._available = sorted(set(names) | {path.stem for path in self.notebook_sources()})
         return self._available
 
     def run(self, sources: dict[str, str]) -> None:
@@ -83,16 +98,43 @@ class Build:
             placeholders, _ = find_placeholders(source)
             needed |= {placeholder.snippet for placeholder in placeholders}
             needed |= {Path(path).stem for path, _ in find_includes(source) if path.endswith(".py")}
-        paths = [self.snippets_dir / f"{name}.py" for name in needed & set(self.available())]
-        self.results = run_snippets(paths, self.root, self.limits, self.cache)
+        notebooks = self.notebook_sources()
+        snippets = {path.stem for path in self.snippets_dir.glob("[!_]*.py")}
+        clashes = snippets & {path.stem for path in notebooks}  # passed along so that the runner reports them
+        paths = [self.snippets_dir / f"{name}.py" for name in (needed | clashes) & snippets]
+        self.results = run_snippets(paths, self.root, self.limits, self.cache, notebooks=notebooks)
+        self.notebook_problems = [
+            Problem(_location(error, self._label_of(path)), f"notebook {error.describe()}", error.frames)
+            for path in notebooks
+            if (error := self.results[path.stem].error) is not None
+        ]
+
+    def executed_notebooks(self) -> dict[str, str | None]:
+        """Each notebook's executed .ipynb (JSON text) by name; None for one that failed."""
+        executed = {}
+        for path in self.notebook_sources():
+            result = self.results.get(path.stem)
+            ok = result is not None and result.error is None
+            executed[path.stem] = result.values["notebook"]["ipynb"] if result and ok else None
+        return executed
 
     def summary(self) -> str:
         """How much this build ran, for the log: a warm build runs nothing."""
-        cached = sum(result.from_cache for result in self.results.values())
-        return f"{len(self.results)} snippets: {len(self.results) - cached} run, {cached} from the cache"
+        names = {path.stem for path in self.notebook_sources()}
+        parts = []
+        for kind, results in (
+            ("snippets", [r for r in self.results.values() if r.name not in names]),
+            ("notebooks", [r for r in self.results.values() if r.name in names]),
+        ):
+            cached = sum(result.from_cache for result in results)
+            if results or kind == "snippets":
+                parts.append(f"{len(results)} {kind}: {len(results) - cached} run, {cached} from the cache")
+        return "; ".join(parts)
 
     def _label(self, src: str) -> str:
-        path = self.docs_dir / src
+        return self._label_of(self.docs_dir / src)
+
+    def _label_of(self, path: Path) -> str:
         return str(path.relative_to(self.root)) if path.is_relative_to(self.root) else str(path)
 
     def render_markdown(self, src: str, markdown: str) -> str:
@@ -144,7 +186,8 @@ class Build:
             return markdown_text(text)
         except _SnippetFailed as failure:
             error = failure.error
-            self._problem(page, line, f"{placeholder.text}: snippet {error.describe()}", error.frames)
+            kind = "snippet" if self._source_label(placeholder.snippet).startswith("snippets/") else "notebook"
+            self._problem(page, line, f"{placeholder.text}: {kind} {error.describe()}", error.frames)
         except FormatError as error:
             self._problem(page, line, f"{placeholder.text}: {placeholder.key} {error}")
         except LookupError as error:
@@ -160,7 +203,9 @@ class Build:
         if result.error is not None:
             raise _SnippetFailed(result.error)
         if name not in result.values:
-            raise LookupError(f"snippets/{snippet}.py has no value {name!r}" + _did_you_mean(name, list(result.values)))
+            raise LookupError(
+                f"{self._source_label(snippet)} has no value {name!r}" + _did_you_mean(name, list(result.values))
+            )
         return result.values[name]
 
     def _block(self, page: _Page, html_block: str) -> str:
@@ -203,6 +248,13 @@ class Build:
 class _SnippetFailed(Exception):
     def __init__(self, error: SnippetError):
         self.error = error
+
+
+def _location(error: SnippetError, label: str) -> str:
+    """Where a notebook failed, as "docs/notebooks/x.py:line" (line 1 when the line is unknown)."""
+    if error.location and error.location.startswith(label + ":"):
+        return error.location
+    return f"{label}:1"
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:

@@ -30,7 +30,7 @@ from livevalues.results import Limits, SnippetResult
 log = logging.getLogger("livevalues")  # not MkDocs' logger: a cache problem must not fail --strict
 
 FORMAT = 1
-PACKAGES = ("numpy", "scipy", "scikit-learn", "matplotlib", "threadpoolctl", "joblib")
+PACKAGES = ("numpy", "scipy", "scikit-learn", "matplotlib", "threadpoolctl", "joblib", "jupytext", "nbformat")
 ENGINE = Path(__file__).resolve().parent
 
 
@@ -70,18 +70,19 @@ class Cache:
         log.warning("livevalues: %s; running without a cache", reason)
         self.folder = None
 
-    def key(self, path: Path, limits: Limits) -> str:
+    def key(self, path: Path, limits: Limits, *, is_notebook: bool = False) -> str:
         digest = hashlib.sha256()
-        for part in (self.environment, repr(limits), path.name, path.read_bytes().hex()):
+        kind = "notebook" if is_notebook else "snippet"  # one file, run either way, gives different values
+        for part in (self.environment, repr(limits), kind, path.name, path.read_bytes().hex()):
             digest.update(part.encode())
             digest.update(b"\0")
         return digest.hexdigest()
 
-    def get(self, path: Path, limits: Limits) -> SnippetResult | None:
+    def get(self, path: Path, limits: Limits, *, is_notebook: bool = False) -> SnippetResult | None:
         """The stored result if its inputs are unchanged; None to run the snippet."""
         if self.folder is None:
             return None
-        entry_path = self.folder / f"{self.key(path, limits)}.json"
+        entry_path = self.folder / f"{self.key(path, limits, is_notebook=is_notebook)}.json"
         try:
             raw = entry_path.read_bytes()
         except FileNotFoundError:
@@ -99,7 +100,7 @@ class Cache:
                 return None
         return _result_from_json(path.stem, entry["result"], entry["deps"])
 
-    def put(self, path: Path, limits: Limits, result: SnippetResult) -> None:
+    def put(self, path: Path, limits: Limits, result: SnippetResult, *, is_notebook: bool = False) -> None:
         if self.folder is None or not result.cacheable:
             return
         deps = {}
@@ -110,7 +111,7 @@ class Cache:
             deps[dependency] = file_hash(file)
         body = json.dumps({"deps": deps, "result": _result_to_json(result)}, sort_keys=True).encode()
         data = hashlib.sha256(body).hexdigest().encode() + b"\n" + body
-        target = self.folder / f"{self.key(path, limits)}.json"
+        target = self.folder / f"{self.key(path, limits, is_notebook=is_notebook)}.json"
         try:
             handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
             with os.fdopen(handle, "wb") as stream:

@@ -34,6 +34,8 @@ def format_value(value: dict[str, Any], spec: str | None = None) -> str:
         return opening + ", ".join(items) + ("," if length == 1 and opening == "(" else "") + closing
     if kind in BLOCK_KINDS:
         raise FormatError(f"is a {_block_name(kind)}: put the placeholder on a line of its own")
+    if kind == "notebook":
+        raise FormatError("is the executed notebook, published as its own page: link to it, or show one of its values")
     raise FormatError(f"is a {value['type']}, which a page cannot show; compute a number, list or estimator from it")
 
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 FAULTHANDLER_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
 STACK_FILE = "livevalues-stack.txt"  # where a worker writes its stack on SIGUSR1, in its scratch folder
+CELL_FILE = "livevalues-cell.txt"  # where a notebook's worker writes the number of the cell it runs
 ENGINE_PARENT = str(Path(__file__).resolve().parent.parent)
 
 
@@ -35,6 +36,7 @@ class _Job:
     path: Path
     label: str  # the snippet's path relative to the project, for messages
     limits: Limits
+    is_notebook: bool
     process: BaseProcess
     connection: Connection
     scratch: str
@@ -69,30 +71,46 @@ def run_snippets(
     limits: Limits = Limits(),
     cache: Cache | None = None,
     jobs: int | None = None,
+    notebooks: Iterable[Path] = (),
 ) -> dict[str, SnippetResult]:
-    """Each snippet's result, keyed by name (file stem): from the cache, or run once in a worker."""
+    """Each snippet's and notebook's result, keyed by name (file stem): from the cache, or run once in a worker.
+
+    Notebooks (jupytext percent-format `.py` files) run cell by cell in the same workers, with the
+    same limits and cache; a snippet and a notebook with the same name are an error for both.
+    """
     root = root.resolve()
     results: dict[str, SnippetResult] = {}
-    todo: list[tuple[Path, Limits]] = []
-    for path in sorted({Path(path).resolve() for path in paths}):
+    todo: list[tuple[Path, Limits, bool]] = []
+    kinds = {Path(path).resolve(): False for path in paths} | {Path(path).resolve(): True for path in notebooks}
+    stems: dict[str, list[Path]] = {}
+    for path in kinds:
+        stems.setdefault(path.stem, []).append(path)
+    for path, is_notebook in sorted(kinds.items()):
+        if len(stems[path.stem]) > 1:
+            others = " and ".join(_label(other, root) for other in sorted(stems[path.stem]))
+            message = f"{others} share the name {path.stem!r}, so %{{{path.stem}.…}} would be ambiguous: rename one"
+            results[path.stem] = SnippetResult(path.stem, error=SnippetError(message))
+            continue
         try:
             own_limits = limits.for_snippet(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             results[path.stem] = SnippetResult(path.stem, error=SnippetError(str(error), _label(path, root)))
             continue
-        cached = cache.get(path, own_limits) if cache else None
+        cached = cache.get(path, own_limits, is_notebook=is_notebook) if cache else None
         if cached is not None:
             results[path.stem] = cached
         else:
-            todo.append((path, own_limits))
-    for path, own_limits, result in _run(todo, root, jobs or os.cpu_count() or 1):
+            todo.append((path, own_limits, is_notebook))
+    for path, own_limits, is_notebook, result in _run(todo, root, jobs or os.cpu_count() or 1):
         results[path.stem] = result
         if cache:
-            cache.put(path, own_limits, result)
+            cache.put(path, own_limits, result, is_notebook=is_notebook)
     return results
 
 
-def _run(todo: list[tuple[Path, Limits]], root: Path, jobs: int) -> Iterator[tuple[Path, Limits, SnippetResult]]:
+def _run(
+    todo: list[tuple[Path, Limits, bool]], root: Path, jobs: int
+) -> Iterator[tuple[Path, Limits, bool, SnippetResult]]:
     """Run snippets in worker processes, up to `jobs` at a time, as each one finishes."""
     if not todo:
         return  # nothing to run: the forkserver need not even start
@@ -110,25 +128,26 @@ def _run(todo: list[tuple[Path, Limits]], root: Path, jobs: int) -> Iterator[tup
                 if result is not None:
                     running.remove(job)
                     _finish(job)
-                    yield job.path, job.limits, result
+                    yield job.path, job.limits, job.is_notebook, result
     finally:
         for job in running:
             _finish(job)
 
 
-def _start(context: Any, path: Path, limits: Limits, root: Path) -> _Job:
+def _start(context: Any, path: Path, limits: Limits, is_notebook: bool, root: Path) -> _Job:
     receiver, sender = context.Pipe(duplex=False)
     scratch = tempfile.mkdtemp(prefix=f"livevalues-{path.stem}-")
     process = context.Process(
         target=_in_worker,
-        args=(str(path), str(root), scratch, limits, sender),
+        args=(str(path), str(root), scratch, limits, sender, is_notebook),
         name=f"livevalues:{path.stem}",
         daemon=True,
     )
     with _main_script_hidden():
         process.start()
     sender.close()
-    return _Job(path, _label(path, root), limits, process, receiver, scratch, time.monotonic() + limits.timeout)
+    deadline = time.monotonic() + limits.timeout
+    return _Job(path, _label(path, root), limits, is_notebook, process, receiver, scratch, deadline)
 
 
 @contextlib.contextmanager
@@ -170,8 +189,11 @@ def _collect(job: _Job) -> SnippetResult | None:
         job.process.kill()
         message = (
             f"timed out after {job.limits.timeout:g} s (the time limit; raise it with a line"
-            f" `# livevalues: timeout=SECONDS` in the snippet)"
+            f" `# livevalues: timeout=SECONDS` in the {'notebook' if job.is_notebook else 'snippet'})"
         )
+        cell = Path(job.scratch) / CELL_FILE
+        if job.is_notebook and cell.exists():
+            message = f"in code cell {cell.read_text()} (In [{cell.read_text()}]): {message}"
         return SnippetResult(name, error=SnippetError(message, location))
     return None
 

@@ -27,7 +27,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import threadpoolctl
 
-from livevalues import capture
+from livevalues import capture, notebook
 from livevalues.results import Limits
 from livevalues.runner import STACK_FILE
 
@@ -78,8 +78,11 @@ class BoundedWriter(io.StringIO):
         return super().write(text)
 
 
-def run(path: str, root: str, scratch: str, limits: Limits, connection: Connection) -> None:
-    """Entry point in the child: run `path` in `scratch`, send (status, values or error, files used)."""
+def run(path: str, root: str, scratch: str, limits: Limits, connection: Connection, is_notebook: bool = False) -> None:
+    """Entry point in the child: run `path` in `scratch`, send (status, values or error, files used).
+
+    A notebook (`is_notebook`) runs cell by cell; its values include `notebook`, the executed .ipynb.
+    """
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # C-level chatter (libsvm's verbose) must not reach MkDocs' console
     os.dup2(devnull, 2)
@@ -89,19 +92,30 @@ def run(path: str, root: str, scratch: str, limits: Limits, connection: Connecti
     stdout = BoundedWriter(limits.max_output)
     sys.stdout = stdout
     sys.stderr = io.StringIO()
-    plt.rcParams.update(capture.FIGURE_STYLE)
+    if not is_notebook:  # a notebook's figures look as they will when the reader runs it
+        plt.rcParams.update(capture.FIGURE_STYLE)
     _limit_memory(limits.max_memory_mb)
     # On a timeout the parent sends SIGUSR1 first: the stack written here says where the snippet was stuck.
     faulthandler.register(signal.SIGUSR1, file=open(STACK_FILE, "w"), all_threads=False)  # noqa: SIM115
     used = _record_files_used(Path(root), Path(path))
     warnings.simplefilter("error")
     try:
-        namespace = runpy.run_path(path, run_name="__main__")
-        if "stdout" in namespace:
-            raise NameError("`stdout` is reserved for the snippet's printed output; rename the variable")
+        if is_notebook:
+            namespace, executed = notebook.execute(Path(path), stdout)
+        else:
+            namespace = runpy.run_path(path, run_name="__main__")
+        for reserved in ("stdout", "notebook") if is_notebook else ("stdout",):
+            if reserved in namespace:
+                raise NameError(f"`{reserved}` is a name the engine reserves; rename the variable")
         values = capture.capture(namespace, Path(path).stem)
         values["stdout"] = {"kind": "output", "text": stdout.getvalue()}
+        if is_notebook:
+            values["notebook"] = {"kind": "notebook", "ipynb": executed}
         message: tuple[str, Any, list[str]] = ("ok", values, sorted(used))
+    except notebook.CellError as failure:
+        described = describe_error(failure.error, root, limits)
+        described["message"] = f"in code cell {failure.number} (In [{failure.number}]): {described['message']}"
+        message = ("error", described, sorted(used))
     except BaseException as error:  # noqa: BLE001  (SystemExit and KeyboardInterrupt are snippet bugs too)
         message = ("error", describe_error(error, root, limits), sorted(used))
     connection.send(message)
