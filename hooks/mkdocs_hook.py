@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import livevalues  # a sibling: MkDocs puts hooks/ on sys.path only while importing this file
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import get_plugin_logger
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import File
 
 log = get_plugin_logger(__name__)
 _command = "build"
 _build: livevalues.Build | None = None
+_notebooks: Path | None = None  # build-temporary folder for the executed notebooks, never in docs/
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -40,16 +45,49 @@ def on_config(config: Any) -> None:
     )
 
 
+@event_priority(50)  # before mkdocs-jupyter's on_files, which turns the .ipynb files added here into pages
 def on_files(files: Any, config: Any) -> None:
+    """Run what the pages use and every notebook; replace each notebook's source with its executed .ipynb."""
+    global _notebooks
     assert _build is not None
     _build.run(
         {file.src_uri: file.content_string for file in files.documentation_pages() if file.src_uri.endswith(".md")}
     )
     log.info("livevalues: %s", _build.summary())
+    for file in list(files):
+        if file.src_uri.startswith("notebooks/") and file.src_uri.endswith(".py"):
+            files.remove(file)  # a source, not a page nor a static copy
+    _notebooks = Path(tempfile.mkdtemp(prefix="livevalues-notebooks-"))
+    for name, executed in _build.executed_notebooks().items():
+        # Kebab-case in URLs, like every other page: docs/notebooks/a_b.py -> notebooks/a-b/ and a-b.ipynb.
+        src_uri = f"notebooks/{name.replace('_', '-')}.ipynb"
+        (_notebooks / src_uri).parent.mkdir(parents=True, exist_ok=True)
+        (_notebooks / src_uri).write_text(executed or _failed_notebook(name), encoding="utf-8")
+        file = File(src_uri, str(_notebooks), config.site_dir, config.use_directory_urls)
+        file.edit_uri = f"notebooks/{name}.py"
+        files.append(file)
+
+
+def _failed_notebook(name: str) -> str:
+    """What a notebook page shows under `mkdocs serve` when the notebook failed (a strict build stops)."""
+    assert _build is not None
+    report = "\n\n".join(str(problem) for problem in _build.notebook_problems if f"/{name}.py:" in problem.location)
+    cell = {
+        "cell_type": "markdown",
+        "metadata": {},
+        "source": f"# {name}\n\n**This notebook failed; a strict build fails.**",
+    }
+    output = {"cell_type": "markdown", "metadata": {}, "source": "```text\n" + report + "\n```"}
+    return json.dumps({"cells": [cell, output], "metadata": {}, "nbformat": 4, "nbformat_minor": 4})
 
 
 def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
     assert _build is not None
+    if not page.file.src_uri.endswith(".md"):
+        # A notebook page: its values are in its outputs already. In search it ranks below the
+        # glossary page it illustrates, which answers a search for the term.
+        page.meta.setdefault("search", {"boost": 0.5})
+        return markdown
     return _build.render_markdown(page.file.src_uri, markdown)
 
 
@@ -68,3 +106,16 @@ def on_env(env: Any, config: Any, files: Any) -> None:
         log.warning("%d problem(s), shown on their pages:\n%s", len(problems), report)
         return
     raise PluginError(f"livevalues found {len(problems)} problem(s); nothing was written:\n{report}")
+
+
+def on_post_build(config: Any) -> None:
+    _remove_notebooks()
+
+
+def on_build_error(error: Exception) -> None:
+    _remove_notebooks()
+
+
+def _remove_notebooks() -> None:
+    if _notebooks is not None:
+        shutil.rmtree(_notebooks, ignore_errors=True)

@@ -5,6 +5,7 @@ offline. A failing test leaves a screenshot in test-artifacts/ (CI keeps it as a
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -28,6 +29,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 # to another origin the site makes, and the only failure these tests forgive.
 REPO_FACTS = "https://api.github.com/"
 TERMS = {term.src: term for term in collect_terms(page_sources())[0]}
+NOTEBOOKS = sorted(path.stem for path in (ROOT / "docs" / "notebooks").glob("[!_]*.py"))
 
 
 def url_of(src: str) -> str:
@@ -207,3 +209,19 @@ def contrast(one: str, two: str) -> float:
 
     high, low = sorted([luminance(one), luminance(two)], reverse=True)
     return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_page_in_a_browser_shows_plots_math_and_a_working_download(tab: Tab, name: str) -> None:
+    tab.open(f"notebooks/{name.replace('_', '-')}/")
+    article = tab.page.locator("article.md-content__inner")
+    expect(article.locator(".jp-RenderedImage img").first).to_be_visible()
+    assert article.locator(".katex").count() > 0  # notebook math, rendered by the vendored KaTeX
+    link = tab.page.get_by_role("link", name="Download this notebook (.ipynb)")
+    expect(link).to_be_visible()
+    response = tab.page.request.get(str(link.get_attribute("href")))
+    assert response.status == 200
+    notebook = json.loads(response.text())
+    assert notebook["nbformat"] == 4
+    assert any(cell.get("outputs") for cell in notebook["cells"])
+    assert tab.problems == []

@@ -1,0 +1,211 @@
+"""Notebooks (docs/notebooks/*.py, jupytext percent format) run through the same engine as snippets:
+every cell runs, errors name the notebook, cell and line, a hang times out, an unchanged notebook
+comes from the cache, and the site publishes each one executed, with its plots, for download.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import DOCS, REPO_PATH, ROOT, ServedSite, make_project, mkdocs
+from livevalues import Build, Cache
+
+nbformat: Any = importlib.import_module("nbformat")  # untyped: mypy --strict would refuse its calls
+NOTEBOOKS = sorted(path.stem for path in (DOCS / "notebooks").glob("[!_]*.py"))
+BROKEN = Path(__file__).parent / "notebooks_broken"
+# The mkdocs-jupyter settings of the real mkdocs.yml, for small fixture sites.
+JUPYTER = """plugins:
+  - mkdocs-jupyter:
+      include: ["*.ipynb"]
+      ignore: ["*.md", "*.py"]
+      execute: false
+      allow_errors: false
+      include_source: true
+      cache: false
+      custom_mathjax_url: "data:text/javascript,"
+"""
+
+
+def url_of(name: str) -> str:
+    return f"notebooks/{name.replace('_', '-')}/"
+
+
+def executed(build: Build, name: str) -> Any:
+    text = build.executed_notebooks()[name]
+    assert text is not None, f"notebook {name} failed: {build.results[name].error}"
+    notebook = nbformat.reads(text, as_version=4)
+    nbformat.validate(notebook)
+    return notebook
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_cell_runs_and_has_its_outputs(rendered: Build, name: str) -> None:
+    notebook = executed(rendered, name)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert [cell.execution_count for cell in code] == list(range(1, len(code) + 1))
+    images = [output for cell in code for output in cell.outputs if "image/png" in output.get("data", {})]
+    assert len(images) >= 3  # the plots are in the notebook, not only in the reader's imagination
+    texts = json.dumps([cell.outputs for cell in code])
+    assert "Traceback" not in texts
+    assert not re.search(r" at 0x[0-9a-f]+>", texts), "an output shows a memory address: it changes every run"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_opens_with_a_title_and_a_definition(name: str) -> None:
+    """Like every page: an H1, then a one-sentence definition in bold (the first markdown cell)."""
+    source = (DOCS / "notebooks" / f"{name}.py").read_text(encoding="utf-8")
+    assert re.match(r"# %% \[markdown\]\n# # .+\n#\n# \*\*", source), source[:200]
+
+
+def test_notebook_values_reach_pages(rendered: Build) -> None:
+    shown = rendered.pages["edge-cases/learning-rate-schedules.md"].shown
+    assert shown["%{exploring_learning_rate_schedules.n_power_t}"] == "5"
+    assert rendered.pages["edge-cases/gmm-number-of-components.md"].problems == []
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    project = make_project(tmp_path_factory.mktemp("notebooks"), BROKEN)
+    build = Build(project, project / "docs")
+    build.run({"index.md": (project / "docs" / "index.md").read_text()})
+    build.render_markdown("index.md", (project / "docs" / "index.md").read_text())
+    return build
+
+
+def problem(build: Build, notebook: str) -> str:
+    (found,) = [str(p) for p in build.problems if p.location.startswith(f"docs/notebooks/{notebook}.py")]
+    return found
+
+
+def test_an_error_names_the_notebook_the_cell_and_the_line(broken: Build) -> None:
+    text = problem(broken, "raises")
+    assert text.startswith(
+        "docs/notebooks/raises.py:13: notebook failed at docs/notebooks/raises.py:13:"
+        " in code cell 2 (In [2]): ZeroDivisionError: division by zero"
+    )
+    assert "docs/notebooks/raises.py:13 in <module>\n        value = value / zero" in text
+    assert broken.executed_notebooks()["raises"] is None
+
+
+def test_a_hanging_cell_hits_the_time_limit(broken: Build) -> None:
+    text = problem(broken, "hangs")
+    assert text.startswith("docs/notebooks/hangs.py:12: notebook failed at docs/notebooks/hangs.py:12: in code cell 2")
+    assert "timed out after 1 s" in text
+    assert "# livevalues: timeout=SECONDS` in the notebook" in text
+
+
+def test_a_notebook_and_a_snippet_may_not_share_a_name(broken: Build) -> None:
+    assert problem(broken, "clash") == (
+        "docs/notebooks/clash.py:1: notebook failed: docs/notebooks/clash.py and snippets/clash.py share the"
+        " name 'clash', so %{clash.…} would be ambiguous: rename one"
+    )
+
+
+def test_a_page_shows_a_notebook_value(broken: Build) -> None:
+    assert broken.pages["index.md"].shown == {"%{fine.answer}": "42"}
+    notebook = executed(broken, "fine")
+    outputs = [cell.outputs for cell in notebook.cells if cell.cell_type == "code"]
+    assert outputs[0] == [nbformat.v4.new_output("stream", name="stdout", text="printed 42\n")]
+    assert [output.output_type for output in outputs[1]] == ["display_data"]
+    assert outputs[2] == [nbformat.v4.new_output("execute_result", data={"text/plain": "43"}, execution_count=3)]
+
+
+def fine_project(where: Path) -> Path:
+    project = make_project(where, BROKEN, extra_config=JUPYTER)
+    for name in ("raises", "hangs", "clash"):
+        (project / "docs" / "notebooks" / f"{name}.py").unlink()
+    return project
+
+
+def test_an_unchanged_notebook_is_not_run_again(tmp_path: Path) -> None:
+    project = fine_project(tmp_path / "project")
+    summaries = []
+    for _ in range(2):
+        build = Build(project, project / "docs", cache=Cache(project / ".cache", project))
+        build.run({"index.md": "%{fine.answer}"})
+        summaries.append(build.summary())
+    assert summaries == [
+        "0 snippets: 0 run, 0 from the cache; 1 notebooks: 1 run, 0 from the cache",
+        "0 snippets: 0 run, 0 from the cache; 1 notebooks: 0 run, 1 from the cache",
+    ]
+    notebook = project / "docs" / "notebooks" / "fine.py"
+    notebook.write_text(notebook.read_text().replace("6 * 7", "6 * 8"))
+    build = Build(project, project / "docs", cache=Cache(project / ".cache", project))
+    build.run({"index.md": "%{fine.answer}"})
+    assert build.summary().endswith("1 notebooks: 1 run, 0 from the cache")
+    assert build.results["fine"].values["answer"]["value"] == 48
+
+
+def test_strict_build_fails_naming_notebook_cell_and_line_and_writes_nothing(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", BROKEN, extra_config=JUPYTER)
+    result = mkdocs("build", "--strict", "--site-dir", str(tmp_path / "site"), cwd=project)
+    assert result.returncode == 1
+    assert "livevalues found 3 problem(s); nothing was written" in result.stderr
+    assert "docs/notebooks/raises.py:13: notebook failed" in result.stderr
+    assert "in code cell 2 (In [2]): ZeroDivisionError" in result.stderr
+    assert "docs/notebooks/hangs.py:12: notebook failed" in result.stderr
+    assert "Traceback (most recent call last)" not in result.stderr
+    assert not list((tmp_path / "site").rglob("*.html"))
+    assert not list((project / "docs").rglob("*.ipynb"))  # nothing written into the sources
+
+
+def test_real_builds_run_a_notebook_once_and_publish_it(tmp_path: Path) -> None:
+    project = fine_project(tmp_path / "project")
+    logs = []
+    for _ in range(2):
+        shutil.rmtree(tmp_path / "site", ignore_errors=True)
+        result = mkdocs("build", "--strict", "--site-dir", str(tmp_path / "site"), cwd=project)
+        assert result.returncode == 0, result.stderr
+        logs.append(re.findall(r"livevalues: (.*)", result.stderr))
+    assert logs == [
+        ["0 snippets: 0 run, 0 from the cache; 1 notebooks: 1 run, 0 from the cache"],
+        ["0 snippets: 0 run, 0 from the cache; 1 notebooks: 0 run, 1 from the cache"],
+    ]
+    page = (tmp_path / "site" / "notebooks" / "fine" / "index.html").read_text()
+    assert "printed 42" in page
+    assert 'src="data:image/png;base64,' in page
+    assert "fine.py" not in {path.name for path in (tmp_path / "site").rglob("*")}  # the source is no page
+    download = nbformat.read(tmp_path / "site" / "notebooks" / "fine" / "fine.ipynb", as_version=4)
+    assert download.cells[1].outputs[0]["text"] == "printed 42\n"
+    assert not list((project / "docs").rglob("*.ipynb"))
+
+
+# The real site, built once with --strict for the whole session (conftest.served_site).
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_site_publishes_the_executed_notebook_with_a_download_link(served_site: ServedSite, name: str) -> None:
+    folder = served_site.site_dir / url_of(name)
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    (link,) = re.findall(r'<a href="([^"]+)" download', page)
+    assert link == f"/{REPO_PATH}/{url_of(name)}{url_of(name).split('/')[1]}.ipynb"
+    download = nbformat.read(folder / link.rsplit("/", 1)[1], as_version=4)
+    assert any("image/png" in output.get("data", {}) for cell in download.cells for output in cell.get("outputs", []))
+    assert page.count('src="data:image/png;base64,') >= 3
+    assert "Traceback" not in page
+    assert not re.search(r"(src|href)=\"https?://(cdn|cdnjs|unpkg)", page)
+    assert "mathjax@" not in page  # mkdocs-jupyter's CDN default is replaced
+    assert f"edit/main/docs/notebooks/{name}.py" in page  # "edit this page" opens the source, not the output
+
+
+def test_notebooks_are_linked_from_and_to_their_glossary_pages(served_site: ServedSite) -> None:
+    pairs = {
+        "exploring_learning_rate_schedules": "edge-cases/learning-rate-schedules/",
+        "choosing_gmm_components": "edge-cases/gmm-number-of-components/",
+    }
+    for name, glossary in pairs.items():
+        notebook = (served_site.site_dir / url_of(name) / "index.html").read_text(encoding="utf-8")
+        assert f'href="../../{glossary}"' in notebook
+        page = (served_site.site_dir / glossary / "index.html").read_text(encoding="utf-8")
+        assert f'href="../../{url_of(name)}"' in page
+
+
+def test_no_notebook_source_is_published(served_site: ServedSite) -> None:
+    assert not list((served_site.site_dir / "notebooks").rglob("*.py"))
+    assert ROOT.joinpath("docs", "notebooks").is_dir()
