@@ -26,7 +26,7 @@ ax.set_title(f"{len(X)} points from {true_n} blobs")
 ax.set_aspect("equal")
 
 # %% [markdown]
-# ## BIC and AIC over $N$
+# ## BIC and AIC over N
 #
 # Fit one `GaussianMixture` per candidate $N$ and score each fit. Both criteria are
 # $-2 \log L$ plus a penalty per free parameter: 2 for AIC, $\ln n$ for BIC. Lower is better.
