@@ -35,13 +35,18 @@ def on_config(config: Any) -> None:
         limits = livevalues.Limits().updated(settings)
     except ValueError as error:
         raise PluginError(f"mkdocs.yml: extra.livevalues: {error}") from None
+    cache = livevalues.Cache(root / cache_dir, root) if cache_dir else None
+    execute = os.environ.get("LIVEVALUES_EXECUTE", "1") != "0"  # 0: a quick prose preview, nothing runs
+    if execute and (cache is None or cache.is_empty()):
+        livevalues.start_workers()  # everything will run: let the workers load while MkDocs starts
     _build = livevalues.Build(
         root,
         Path(config.docs_dir).resolve(),
         include_dirs=[root / folder for folder in ([base_path] if isinstance(base_path, str) else base_path)],
         limits=limits,
-        cache=livevalues.Cache(root / cache_dir, root) if cache_dir else None,
+        cache=cache,
         show_problems_on_pages=_command == "serve",
+        execute=execute,
     )
 
 

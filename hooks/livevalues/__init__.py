@@ -9,7 +9,7 @@ from livevalues.cache import Cache
 from livevalues.problems import Problem, SnippetError
 from livevalues.render import format_value
 from livevalues.results import Limits, SnippetResult
-from livevalues.runner import run_snippets
+from livevalues.runner import run_snippets, start_workers
 from livevalues.syntax import Placeholder, find_includes, find_leftovers, find_placeholders
 
 __all__ = [
@@ -25,4 +25,5 @@ __all__ = [
     "find_placeholders",
     "format_value",
     "run_snippets",
+    "start_workers",
 ]

@@ -51,6 +51,7 @@ class Build:
         limits: Limits = Limits(),
         cache: Cache | None = None,
         show_problems_on_pages: bool = False,
+        execute: bool = True,
     ):
         self.root = root
         self.docs_dir = docs_dir
@@ -60,6 +61,7 @@ class Build:
         self.limits = limits
         self.cache = cache
         self.show_problems_on_pages = show_problems_on_pages
+        self.execute = execute  # False: run nothing, show "…" for every value (LIVEVALUES_EXECUTE=0)
         self.results: dict[str, SnippetResult] = {}
         self.pages: dict[str, _Page] = {}
         self._available: list[str] | None = None
@@ -99,6 +101,8 @@ class Build:
             needed |= {placeholder.snippet for placeholder in placeholders}
             needed |= {Path(path).stem for path, _ in find_includes(source) if path.endswith(".py")}
         notebooks = self.notebook_sources()
+        if not self.execute:
+            return  # a prose preview, and the benchmark's "plain" build: nothing runs
         snippets = {path.stem for path in self.snippets_dir.glob("[!_]*.py")}
         clashes = snippets & {path.stem for path in notebooks}  # passed along so that the runner reports them
         paths = [self.snippets_dir / f"{name}.py" for name in (needed | clashes) & snippets]
@@ -112,6 +116,10 @@ class Build:
     def executed_notebooks(self) -> dict[str, str | None]:
         """Each notebook's executed .ipynb (JSON text) by name; None for one that failed."""
         executed = {}
+        if not self.execute:  # shown as written, without outputs
+            import jupytext  # only here: MkDocs' process need not load it otherwise
+
+            return {path.stem: jupytext.writes(jupytext.read(path), fmt="ipynb") for path in self.notebook_sources()}
         for path in self.notebook_sources():
             result = self.results.get(path.stem)
             ok = result is not None and result.error is None
@@ -173,6 +181,8 @@ class Build:
         return text
 
     def _expand(self, page: _Page, placeholder: Placeholder, line: int) -> str:
+        if not self.execute:
+            return "…"
         try:
             value = self._value(placeholder.snippet, placeholder.name)
             if value["kind"] in BLOCK_KINDS:

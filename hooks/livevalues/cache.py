@@ -70,6 +70,10 @@ class Cache:
         log.warning("livevalues: %s; running without a cache", reason)
         self.folder = None
 
+    def is_empty(self) -> bool:
+        """No entry at all (or no cache): every snippet will run."""
+        return self.folder is None or not any(self.folder.glob("*.json"))
+
     def key(self, path: Path, limits: Limits, *, is_notebook: bool = False) -> str:
         digest = hashlib.sha256()
         kind = "notebook" if is_notebook else "snippet"  # one file, run either way, gives different values
@@ -115,9 +119,8 @@ class Cache:
         try:
             handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
             with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
+                stream.write(data)  # no fsync: the rename is atomic for readers, and the checksum
+                # catches a file torn by a power cut; an fsync per entry cost more than small snippets
             os.replace(temporary, target)  # atomic: readers see the old entry or the new one, whole
         except OSError as error:
             self._disable(f"cannot write to the cache folder {self.folder} ({error.strerror})")

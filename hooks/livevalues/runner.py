@@ -65,6 +65,14 @@ def _context() -> multiprocessing.context.ForkServerContext:
     return context
 
 
+def start_workers() -> None:
+    """Start the worker server now, so its imports overlap with MkDocs' own start-up.
+
+    Worth it only when snippets will run (an empty cache); otherwise the first run starts it.
+    """
+    _context()
+
+
 def run_snippets(
     paths: Iterable[Path],
     root: Path,

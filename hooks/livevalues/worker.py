@@ -56,6 +56,31 @@ for _module in PRELOADED:
 # every machine. Set once here in the forkserver (about 75 ms a call) and inherited by every fork.
 threadpoolctl.threadpool_limits(1)
 
+
+def _warm_up() -> None:
+    """Pay scikit-learn's and matplotlib's first-call costs once, here, instead of in every fork.
+
+    A fresh fork fitting a small model took about 24 ms against 14 ms after this; it touches no
+    global random state (explicit seeds) and leaves no figure open.
+    """
+    from sklearn.datasets import make_classification
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.tree import DecisionTreeClassifier
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+        LogisticRegression().fit(X, y).score(X, y)
+        DecisionTreeClassifier(random_state=0).fit(X, y).predict(X)
+        figure, axes = plt.subplots()
+        axes.plot([0, 1], [0, 1], label="warm-up")
+        axes.legend()
+        figure.savefig(io.StringIO(), format="svg")
+        plt.close(figure)
+
+
+_warm_up()
+
 MAX_FRAMES = 4
 
 
