@@ -4,8 +4,9 @@
     .venv/bin/python bench/run.py --runs 5 --pages 300 --per-page 3
 
 Every figure is a median of --runs runs; ratios are computed from figures of this same run.
-"plain" is the same pages built by MkDocs with the livevalues hook removed (placeholders stay as
-text); "compute" is every snippet run back to back in one warm process.
+"plain" is the same site built with execution switched off (LIVEVALUES_EXECUTE=0: nothing runs,
+values show as "…", notebooks render without outputs); "compute" is every snippet and notebook
+run back to back in one warm process.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
-SUMMARY = re.compile(r"livevalues: (\d+) snippets: (\d+) run, (\d+) from the cache")
+SUMMARY = re.compile(r"livevalues: (\d+) snippets: (\d+) run, \d+ from the cache(?:; (\d+) notebooks: (\d+) run)?")
 
 SNIPPET = """\
 from sklearn.datasets import make_classification
@@ -95,21 +96,8 @@ def copy_site(where: Path) -> Path:
     return where
 
 
-def without_hook(project: Path, where: Path) -> Path:
-    """The same pages with execution switched off: the livevalues hook removed from mkdocs.yml."""
-    shutil.copytree(project, where)
-    config = (where / "mkdocs.yml").read_text()
-    lines = [line for line in config.splitlines() if not re.fullmatch(r"\s*- \S*mkdocs_hook\.py", line)]
-    start = lines.index("hooks:")
-    rest = [line for line in lines[start + 1 :] if not line.lstrip().startswith("#")]
-    if not rest or not rest[0].lstrip().startswith("- "):
-        del lines[start]  # no other hook left: an empty `hooks:` is a config error
-    (where / "mkdocs.yml").write_text("\n".join(lines) + "\n")
-    return where
-
-
-def build(project: Path, cache: Path) -> tuple[float, int | None, float]:
-    """Seconds, snippets run (None without the hook), peak RSS in MB of the MkDocs process."""
+def build(project: Path, cache: Path, execute: bool = True) -> tuple[float, int | None, float]:
+    """Seconds, snippets run, peak RSS in MB of the MkDocs process; `execute=False`: the plain build."""
     site = Path(tempfile.mkdtemp(prefix="bench-site-"))
     start = time.perf_counter()
     done = subprocess.run(
@@ -122,7 +110,7 @@ def build(project: Path, cache: Path) -> tuple[float, int | None, float]:
             str(site),
         ],
         cwd=project,
-        env={**ENV, "LIVEVALUES_CACHE_DIR": str(cache)},
+        env={**ENV, "LIVEVALUES_CACHE_DIR": str(cache), "LIVEVALUES_EXECUTE": "1" if execute else "0"},
         capture_output=True,
         text=True,
     )
@@ -132,23 +120,24 @@ def build(project: Path, cache: Path) -> tuple[float, int | None, float]:
         raise SystemExit(f"build failed in {project}:\n{done.stderr[-3000:]}")
     ran = SUMMARY.search(done.stderr)
     peak = int(re.search(r"peak_rss_kb (\d+)", done.stderr)[1]) / 1024  # type: ignore[index]
-    return seconds, int(ran[2]) if ran else None, peak
+    return seconds, int(ran[2]) + int(ran[4] or 0) if ran else None, peak
 
 
 def compute_seconds(project: Path) -> float:
-    """Every snippet back to back in one process that has already imported the stack."""
+    """Every snippet and notebook back to back in one process that has already imported the stack."""
     script = (
         "import runpy, sys, time, warnings, sklearn.linear_model, sklearn.datasets, matplotlib\n"
         "matplotlib.use('Agg')\nimport matplotlib.pyplot\n"
         "from pathlib import Path\nfolder = Path(sys.argv[1])\nsys.path.insert(0, str(folder))\n"
+        "paths = sorted(folder.glob('[!_]*.py')) + sorted(Path(sys.argv[2]).glob('[!_]*.py'))\n"
         "start = time.perf_counter()\n"
-        "for path in sorted(folder.glob('[!_]*.py')):\n"
+        "for path in paths:\n"
         "    with warnings.catch_warnings():\n        runpy.run_path(str(path), run_name='__main__')\n"
         "    matplotlib.pyplot.close('all')\n"
         "print(time.perf_counter() - start)\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", script, str(project / "snippets")],
+        [sys.executable, "-c", script, str(project / "snippets"), str(project / "docs" / "notebooks")],
         cwd=tempfile.mkdtemp(prefix="bench-compute-"),
         env={**ENV, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"},
         capture_output=True,
@@ -212,12 +201,13 @@ def wait_until(condition, seconds: float) -> None:  # type: ignore[no-untyped-de
 
 def measure(name: str, project: Path, runs: int, scratch: Path) -> dict[str, float]:
     cores = os.cpu_count() or 1
-    plain_project = without_hook(project, scratch / f"{name}-plain")
-    n_snippets = len(list((project / "snippets").glob("[!_]*.py")))
+    n_snippets = sum(
+        len(list(folder.glob("[!_]*.py"))) for folder in (project / "snippets", project / "docs" / "notebooks")
+    )
     plain, cold, warm, warm_ran, peaks = [], [], [], [], {"plain": 0.0, "cold": 0.0, "warm": 0.0}
     for run in range(runs):
         cache = scratch / f"{name}-cache-{run}"
-        seconds, _, peak = build(plain_project, cache)
+        seconds, _, peak = build(project, cache, execute=False)
         plain.append(seconds)
         peaks["plain"] = max(peaks["plain"], peak)
         seconds, ran, peak = build(project, cache)
