@@ -24,10 +24,6 @@ MISSING = (
     "Install it with: apt-get update && apt-get install -y chromium"
 )
 ARTIFACTS = ROOT / "test-artifacts"
-# Material fetches the repository's stars and forks from this origin because mkdocs.yml sets
-# repo_url. Offline that fetch fails and the header simply shows no counts; it is the one request
-# to another origin the site makes, and the only failure these tests forgive.
-REPO_FACTS = "https://api.github.com/"
 TERMS = {term.src: term for term in collect_terms(page_sources())[0]}
 NOTEBOOKS = sorted(path.stem for path in (ROOT / "docs" / "notebooks").glob("[!_]*.py"))
 
@@ -81,13 +77,12 @@ def tab_factory(
     origin = served_site.url.split("/" + REPO_PATH, 1)[0]
 
     def block_other_origins(route: Route) -> None:
-        if not route.request.url.startswith(REPO_FACTS):
-            tabs[-1].problems.append(f"needs the network: {route.request.url}")
+        tabs[-1].problems.append(f"needs the network: {route.request.url}")
         route.abort("internetdisconnected")
 
     def on_console(message: ConsoleMessage, problems: list[str]) -> None:
         where = message.location.get("url", "")
-        if message.type == "error" and not where.startswith(REPO_FACTS):
+        if message.type == "error":
             problems.append(f"console error: {message.text} ({where})")
 
     def open_tab(scheme: str) -> Tab:
@@ -103,7 +98,7 @@ def tab_factory(
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
         page.on(
             "requestfailed",
-            lambda req: None if req.url.startswith(REPO_FACTS) else problems.append(f"failed: {req.url} {req.failure}"),
+            lambda req: problems.append(f"failed: {req.url} {req.failure}"),
         )
         page.on(
             "response", lambda resp: problems.append(f"HTTP {resp.status}: {resp.url}") if resp.status >= 400 else None
