@@ -35,8 +35,12 @@ def page_sources(docs: Path = DOCS) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def rendered() -> Build:
     """Every page of the site through the same engine calls the MkDocs hook makes."""
-    build = Build(ROOT, DOCS)
-    sources = page_sources()
+    return render_all(Build(ROOT, DOCS))
+
+
+def render_all(build: Build) -> Build:
+    """Run what the build's pages need and expand every page, as the MkDocs hook does."""
+    sources = page_sources(build.docs_dir)
     build.run(sources)
     for src, markdown in sources.items():
         build.render_markdown(src, markdown)

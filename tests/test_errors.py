@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_project, mkdocs
+from conftest import make_project, mkdocs, render_all
 from livevalues import Build
 
 BROKEN = Path(__file__).parent / "broken"
@@ -26,12 +26,7 @@ EXPECTED = [
 @pytest.fixture(scope="module")
 def broken_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     project = make_project(tmp_path_factory.mktemp("broken"), BROKEN)
-    build = Build(project, project / "docs", include_dirs=[project / "snippets", project / "includes"])
-    sources = {path.name: path.read_text() for path in sorted((project / "docs").glob("*.md"))}
-    build.run(sources)
-    for src, markdown in sources.items():
-        build.render_markdown(src, markdown)
-    return build
+    return render_all(Build(project, project / "docs", include_dirs=[project / "snippets", project / "includes"]))
 
 
 @pytest.mark.parametrize(("line", "words"), EXPECTED, ids=[words[0] for _, words in EXPECTED])

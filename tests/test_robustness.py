@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import QUIET, free_port, make_project, mkdocs, tree_digest, wait_for
+from conftest import QUIET, free_port, make_project, mkdocs, render_all, tree_digest, wait_for
 from livevalues import Build
 
 ROBUST = Path(__file__).parent / "robust"
@@ -33,12 +33,7 @@ EXPECTED = [
 @pytest.fixture(scope="module")
 def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     project = make_project(tmp_path_factory.mktemp("robust"), ROBUST)
-    build = Build(project, project / "docs")
-    sources = {path.name: path.read_text() for path in sorted((project / "docs").glob("*.md"))}
-    build.run(sources)
-    for src, markdown in sources.items():
-        build.render_markdown(src, markdown)
-    return build
+    return render_all(Build(project, project / "docs"))
 
 
 @pytest.mark.parametrize(("line", "words"), EXPECTED, ids=[words[0] for _, words in EXPECTED])
