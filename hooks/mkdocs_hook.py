@@ -18,6 +18,7 @@ log = get_plugin_logger(__name__)
 _command = "build"
 _build: livevalues.Build | None = None
 _notebooks: Path | None = None  # build-temporary folder for the executed notebooks, never in docs/
+_notebook_pages: dict[str, str] = {}  # src_uri of a notebook page -> the notebook's name
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -52,37 +53,50 @@ def on_config(config: Any) -> None:
 
 @event_priority(50)  # before mkdocs-jupyter's on_files, which turns the .ipynb files added here into pages
 def on_files(files: Any, config: Any) -> None:
-    """Run what the pages use and every notebook; replace each notebook's source with its executed .ipynb."""
+    """Start what the pages use and every notebook; each notebook's page gets its executed .ipynb.
+
+    Nothing waits here: a page waits for its own snippets in on_page_markdown, a notebook page for
+    its notebook in on_pre_page, so MkDocs renders pages while the workers run the rest.
+    """
     global _notebooks
     assert _build is not None
-    _build.run(
+    _build.start(
         {file.src_uri: file.content_string for file in files.documentation_pages() if file.src_uri.endswith(".md")}
     )
-    log.info("livevalues: %s", _build.summary())
     for file in list(files):
         if file.src_uri.startswith("notebooks/") and file.src_uri.endswith(".py"):
             files.remove(file)  # a source, not a page nor a static copy
     _notebooks = Path(tempfile.mkdtemp(prefix="livevalues-notebooks-"))
-    for name, executed in _build.executed_notebooks().items():
+    for path in _build.notebook_sources():
         # Kebab-case in URLs, like every other page: docs/notebooks/a_b.py -> notebooks/a-b/ and a-b.ipynb.
-        src_uri = f"notebooks/{name.replace('_', '-')}.ipynb"
-        (_notebooks / src_uri).parent.mkdir(parents=True, exist_ok=True)
-        (_notebooks / src_uri).write_text(executed or _failed_notebook(name), encoding="utf-8")
+        src_uri = f"notebooks/{path.stem.replace('_', '-')}.ipynb"
         file = File(src_uri, str(_notebooks), config.site_dir, config.use_directory_urls)
-        file.edit_uri = f"notebooks/{name}.py"
+        file.edit_uri = f"notebooks/{path.name}"
         files.append(file)
+        _notebook_pages[src_uri] = path.stem
+
+
+def on_pre_page(page: Any, **kwargs: Any) -> None:
+    """A notebook page: write its executed .ipynb (waiting for it) before MkDocs reads it."""
+    assert _build is not None
+    name = _notebook_pages.get(page.file.src_uri)
+    if name is None:
+        return
+    executed = _build.executed_notebook(name)
+    Path(page.file.abs_src_path).parent.mkdir(parents=True, exist_ok=True)
+    Path(page.file.abs_src_path).write_text(executed or _failed_notebook(name), encoding="utf-8")
 
 
 def _failed_notebook(name: str) -> str:
     """What a notebook page shows under `mkdocs serve` when the notebook failed (a strict build stops)."""
     assert _build is not None
-    report = "\n\n".join(str(problem) for problem in _build.notebook_problems if f"/{name}.py:" in problem.location)
+    problem = _build.notebook_problem(name)
     cell = {
         "cell_type": "markdown",
         "metadata": {},
         "source": f"# {name}\n\n**This notebook failed; a strict build fails.**",
     }
-    output = {"cell_type": "markdown", "metadata": {}, "source": "```text\n" + report + "\n```"}
+    output = {"cell_type": "markdown", "metadata": {}, "source": f"```text\n{problem}\n```"}
     return json.dumps({"cells": [cell, output], "metadata": {}, "nbformat": 4, "nbformat_minor": 4})
 
 
@@ -103,6 +117,8 @@ def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
 
 def on_env(env: Any, config: Any, files: Any) -> None:
     assert _build is not None
+    _build.finish()
+    log.info("livevalues: %s", _build.summary())
     problems = _build.problems
     if not problems:
         return
@@ -118,6 +134,8 @@ def on_post_build(config: Any) -> None:
 
 
 def on_build_error(error: Exception) -> None:
+    if _build is not None:
+        _build.cancel()
     _remove_notebooks()
 
 

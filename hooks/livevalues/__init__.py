@@ -9,10 +9,11 @@ from livevalues.cache import Cache
 from livevalues.problems import Problem, SnippetError
 from livevalues.render import format_value
 from livevalues.results import Limits, SnippetResult
-from livevalues.runner import run_snippets, start_workers
+from livevalues.runner import Batch, run_snippets, start_workers, submit
 from livevalues.syntax import Placeholder, find_includes, find_leftovers, find_placeholders
 
 __all__ = [
+    "Batch",
     "Build",
     "Cache",
     "Limits",
@@ -26,4 +27,5 @@ __all__ = [
     "format_value",
     "run_snippets",
     "start_workers",
+    "submit",
 ]

@@ -21,7 +21,7 @@ from livevalues.render import (
     summarize_block,
 )
 from livevalues.results import Limits, SnippetResult
-from livevalues.runner import run_snippets
+from livevalues.runner import Batch, submit
 from livevalues.syntax import Placeholder, find_includes, find_leftovers, find_placeholders, line_of
 
 
@@ -36,7 +36,7 @@ class _Page:
 
 
 class Build:
-    """Runs what a build's pages need once, then expands each page; collects all problems.
+    """Runs what a build's pages need once, expands each page as soon as its values are in; collects all problems.
 
     `show_problems_on_pages` (for a dev server) puts each problem on its page as a visible box,
     so the server keeps running and the next save that fixes it clears it.
@@ -62,7 +62,8 @@ class Build:
         self.cache = cache
         self.show_problems_on_pages = show_problems_on_pages
         self.execute = execute  # False: run nothing, show "…" for every value (LIVEVALUES_EXECUTE=0)
-        self.results: dict[str, SnippetResult] = {}
+        self.results: dict[str, SnippetResult] = {}  # filled in as pages need them, all of them by finish()
+        self._batch: Batch | None = None
         self.pages: dict[str, _Page] = {}
         self._available: list[str] | None = None
         self._notebooks: list[Path] | None = None
@@ -93,38 +94,77 @@ class Build:
         return self._available
 
     def run(self, sources: dict[str, str]) -> None:
-        """Register the pages (src path -> Markdown) and run every snippet they use, once."""
-        needed = set()
+        """Register the pages (src path -> Markdown) and run every snippet they use, once; wait for all."""
+        self.start(sources)
+        self.finish()
+
+    def start(self, sources: dict[str, str]) -> None:
+        """Register the pages and start every snippet they use, notebooks first; return at once.
+
+        Snippets start in the order the pages need them, so the first pages can be expanded while
+        the workers run the others; a notebook takes longest, so notebooks go first.
+        """
+        needed: dict[str, None] = {}  # ordered: the order of the pages, then of their placeholders
         for src, source in sources.items():
             self.pages[src] = _Page(self._label(src), source)
-            placeholders, _ = find_placeholders(source)
-            needed |= {placeholder.snippet for placeholder in placeholders}
-            needed |= {Path(path).stem for path, _ in find_includes(source) if path.endswith(".py")}
+            needed.update(dict.fromkeys(self._names_used(source)))
         notebooks = self.notebook_sources()
         if not self.execute:
             return  # a prose preview, and the benchmark's "plain" build: nothing runs
         snippets = {path.stem for path in self.snippets_dir.glob("[!_]*.py")}
         clashes = snippets & {path.stem for path in notebooks}  # passed along so that the runner reports them
-        paths = [self.snippets_dir / f"{name}.py" for name in (needed | clashes) & snippets]
-        self.results = run_snippets(paths, self.root, self.limits, self.cache, notebooks=notebooks)
-        self.notebook_problems = [
-            Problem(_location(error, self._label_of(path)), f"notebook {error.describe()}", error.frames)
-            for path in notebooks
-            if (error := self.results[path.stem].error) is not None
-        ]
+        names = [name for name in needed if name in snippets] + sorted(clashes - needed.keys())
+        paths = [self.snippets_dir / f"{name}.py" for name in names]
+        self._batch = submit(paths, self.root, self.limits, self.cache, notebooks=notebooks)
+
+    def finish(self) -> None:
+        """Wait for every result; a failed notebook becomes a problem of the build."""
+        if self._batch is not None:
+            self.results.update(self._batch.wait())
+        problems = (self.notebook_problem(path.stem) for path in self.notebook_sources())
+        self.notebook_problems = [problem for problem in problems if problem is not None]
+
+    def notebook_problem(self, name: str) -> Problem | None:
+        """Why a notebook failed, at its own file and line; None if it ran (or has not yet)."""
+        result = self.results.get(name)
+        if result is None or result.error is None:
+            return None
+        error = result.error
+        return Problem(_location(error, self._source_label(name)), f"notebook {error.describe()}", error.frames)
+
+    def cancel(self) -> None:
+        """The build stopped: start no more of its snippets."""
+        if self._batch is not None:
+            self._batch.cancel()
+
+    def _await(self, names: list[str]) -> None:
+        for name in names:
+            if name not in self.results and self._batch is not None:
+                result = self._batch.result(name)
+                if result is not None:
+                    self.results[name] = result
+
+    @staticmethod
+    def _names_used(markdown: str) -> list[str]:
+        """The snippets a page shows values of or includes, in order of first appearance."""
+        placeholders, _ = find_placeholders(markdown)
+        used = [(placeholder.line, placeholder.snippet) for placeholder in placeholders]
+        used += [(line, Path(path).stem) for path, line in find_includes(markdown) if path.endswith(".py")]
+        return list(dict.fromkeys(name for _, name in sorted(used)))
 
     def executed_notebooks(self) -> dict[str, str | None]:
-        """Each notebook's executed .ipynb (JSON text) by name; None for one that failed."""
-        executed = {}
-        if not self.execute:  # shown as written, without outputs
+        """Each notebook's .ipynb (JSON text) by name, as `executed_notebook` gives it."""
+        return {path.stem: self.executed_notebook(path.stem) for path in self.notebook_sources()}
+
+    def executed_notebook(self, name: str) -> str | None:
+        """A notebook's executed .ipynb, once it has run; as written when nothing runs; None if it failed."""
+        if not self.execute:  # shown without outputs
             import jupytext  # only here: MkDocs' process need not load it otherwise
 
-            return {path.stem: jupytext.writes(jupytext.read(path), fmt="ipynb") for path in self.notebook_sources()}
-        for path in self.notebook_sources():
-            result = self.results.get(path.stem)
-            ok = result is not None and result.error is None
-            executed[path.stem] = result.values["notebook"]["ipynb"] if result and ok else None
-        return executed
+            return str(jupytext.writes(jupytext.read(self.notebooks_dir / f"{name}.py"), fmt="ipynb"))
+        self._await([name])
+        result = self.results.get(name)
+        return str(result.values["notebook"]["ipynb"]) if result is not None and result.error is None else None
 
     def summary(self) -> str:
         """How much this build ran, for the log: a warm build runs nothing."""
@@ -152,6 +192,7 @@ class Build:
         page.blocks.clear()
         page.shown.clear()
         offset = _line_offset(page.source, markdown)
+        self._await(self._names_used(markdown))
         for path, line in find_includes(markdown):
             result = self.results.get(Path(path).stem)
             if path.endswith(".py") and result is not None and result.error is not None:

@@ -22,8 +22,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 
-from livevalues.runner import CELL_FILE
-
+CELL_FILE = "livevalues-cell.txt"  # the number of the cell running, in the scratch folder: a timeout names it
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
@@ -36,14 +35,17 @@ class CellError(Exception):
         self.error = error
 
 
+def preload() -> tuple[Any, Any]:
+    """jupytext and nbformat, imported on first use: a build that runs no notebook does not load them."""
+    return importlib.import_module("jupytext"), importlib.import_module("nbformat")
+
+
 def execute(path: Path, stdout: io.StringIO) -> tuple[dict[str, Any], str]:
     """Run every code cell of the notebook at `path` in one namespace; (namespace, executed .ipynb JSON).
 
     `stdout` is the worker's bounded standard output: one output limit for the whole notebook.
     """
-    # Imported here, not by the forkserver: a build that runs no notebook does not pay for them.
-    jupytext: Any = importlib.import_module("jupytext")
-    nbformat: Any = importlib.import_module("nbformat")
+    jupytext, nbformat = preload()
     text = path.read_text(encoding="utf-8")
     notebook = jupytext.reads(text, fmt="py:percent")
     notebook.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}

@@ -1,23 +1,29 @@
-"""Run snippets in parallel worker processes, each with a time limit."""
+"""Run snippets in parallel worker processes while the caller goes on with its own work.
+
+`submit` returns at once with a `Batch`; `Batch.result(name)` waits for that one snippet only. So
+MkDocs renders a page as soon as the snippets it shows are done, while the workers run the rest.
+A thread in this process hands jobs to the workers and collects their reports; the snippets
+themselves run in the workers' forks (see `worker.py`), never here.
+"""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import itertools
+import logging
 import multiprocessing
 import multiprocessing.forkserver
 import os
-import re
-import shutil
-import signal
 import sys
-import tempfile
-import time
+import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from livevalues.problems import SnippetError
 from livevalues.results import Limits, SnippetResult
@@ -25,22 +31,222 @@ from livevalues.results import Limits, SnippetResult
 if TYPE_CHECKING:
     from livevalues.cache import Cache
 
-FAULTHANDLER_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
-STACK_FILE = "livevalues-stack.txt"  # where a worker writes its stack on SIGUSR1, in its scratch folder
-CELL_FILE = "livevalues-cell.txt"  # where a notebook's worker writes the number of the cell it runs
 ENGINE_PARENT = str(Path(__file__).resolve().parent.parent)
+QUEUED_PER_WORKER = 2  # the next job waits in each worker's pipe, so no worker idles between two jobs
+log = logging.getLogger("livevalues")
 
 
 @dataclass
 class _Job:
+    id: int
     path: Path
-    label: str  # the snippet's path relative to the project, for messages
     limits: Limits
     is_notebook: bool
+    batch: Batch
+
+
+@dataclass
+class _Worker:
     process: BaseProcess
     connection: Connection
-    scratch: str
-    deadline: float
+    jobs: deque[_Job] = field(default_factory=deque)  # sent to it, oldest (the one running) first
+
+
+class Batch:
+    """The results of one `submit`, each available as soon as its worker reports it."""
+
+    def __init__(self, root: Path, cache: Cache | None) -> None:
+        self.root = root
+        self.cache = cache
+        self.results: dict[str, SnippetResult] = {}
+        self.expected: set[str] = set()
+        self.cancelled = False
+        self._ready = threading.Condition()
+
+    def result(self, name: str) -> SnippetResult | None:
+        """The named snippet's result, waiting for it if it is still running; None if not submitted."""
+        with self._ready:
+            self._ready.wait_for(lambda: name in self.results or name not in self.expected or self.cancelled)
+            return self.results.get(name)
+
+    def wait(self) -> dict[str, SnippetResult]:
+        """Every result, once all are in."""
+        with self._ready:
+            self._ready.wait_for(lambda: self.expected <= self.results.keys() or self.cancelled)
+            return dict(self.results)
+
+    def cancel(self) -> None:
+        """Drop the jobs no worker has started yet (a failed build); running ones finish into the cache."""
+        with self._ready:
+            self.cancelled = True
+            self._ready.notify_all()
+
+    def deliver(self, job: _Job, result: SnippetResult) -> None:
+        if self.cache:
+            self.cache.put(job.path, job.limits, result, is_notebook=job.is_notebook)
+        self._resolve(result)
+
+    def _resolve(self, result: SnippetResult) -> None:
+        with self._ready:
+            self.results[result.name] = result
+            self._ready.notify_all()
+
+
+class _Pool:
+    """One worker per core, forked once from the forkserver, fed by a thread of this process."""
+
+    def __init__(self, size: int) -> None:
+        self._context = _context()
+        self._lock = threading.Lock()
+        self._queue: deque[_Job] = deque()
+        self._wake_reader, self._wake_writer = os.pipe()
+        self._workers: list[_Worker] = []
+        self._closed = False
+        # Starting a worker waits until the forkserver has loaded the stack (about 1.5 s): the
+        # thread does that, while MkDocs goes on.
+        threading.Thread(target=self._loop, args=(size,), name="livevalues-dispatch", daemon=True).start()
+        atexit.register(self.close)  # runs before multiprocessing's own exit handler, which stops the workers
+
+    def close(self) -> None:
+        """Stop feeding the workers; they exit when their connection closes."""
+        self._closed = True
+        os.write(self._wake_writer, b".")
+
+    def _spawn(self) -> _Worker:
+        ours, theirs = self._context.Pipe()
+        process = self._context.Process(target=_in_worker, args=(theirs,), name="livevalues-worker", daemon=True)
+        with _main_script_hidden():
+            process.start()
+        theirs.close()
+        return _Worker(process, ours)
+
+    def submit(self, jobs: Iterable[_Job]) -> None:
+        with self._lock:
+            self._queue.extend(jobs)
+        os.write(self._wake_writer, b".")
+
+    def _loop(self, size: int) -> None:
+        self._workers = [self._spawn() for _ in range(size)]
+        while not self._closed:
+            self._feed()
+            ready = wait([worker.connection for worker in self._workers] + [self._wake_reader])
+            for source in ready:
+                if self._closed:
+                    break
+                if source == self._wake_reader:
+                    os.read(self._wake_reader, 4096)
+                    continue
+                worker = next(worker for worker in self._workers if worker.connection is source)
+                try:
+                    job_id, result = worker.connection.recv()
+                except (EOFError, OSError):
+                    self._replace(worker)
+                    continue
+                job = worker.jobs.popleft()
+                assert job.id == job_id, (job.id, job_id)
+                try:
+                    job.batch.deliver(job, result)
+                except Exception as error:  # noqa: BLE001  (this thread must go on, or the build would wait forever)
+                    job.batch._resolve(SnippetResult(job.path.stem, error=SnippetError(f"engine error: {error!r}")))
+
+    def _feed(self) -> None:
+        with self._lock:
+            for worker in self._workers:
+                while self._queue and len(worker.jobs) < QUEUED_PER_WORKER:
+                    job = self._queue.popleft()
+                    if job.batch.cancelled:
+                        continue
+                    try:
+                        worker.connection.send(
+                            (job.id, str(job.path), str(job.batch.root), job.limits, job.is_notebook)
+                        )
+                    except OSError:  # it died: the loop sees its connection closed and replaces it
+                        self._queue.appendleft(job)
+                        break
+                    worker.jobs.append(job)
+
+    def _replace(self, worker: _Worker) -> None:
+        """A worker died (a snippet can kill its parent): fail its running job, requeue the others."""
+        worker.connection.close()
+        worker.process.join(5)
+        self._workers.remove(worker)
+        if worker.jobs:
+            running = worker.jobs.popleft()
+            message = f"its worker's parent process stopped (exit code {worker.process.exitcode}) while it ran"
+            running.batch._resolve(SnippetResult(running.path.stem, error=SnippetError(message)))
+        with self._lock:
+            self._queue.extendleft(reversed(worker.jobs))
+        self._workers.append(self._spawn())
+        log.warning("livevalues: a worker process stopped; started a new one")
+
+
+_pool: _Pool | None = None
+_ids = itertools.count()
+
+
+def start_workers() -> None:
+    """Start the workers now, so their imports overlap with MkDocs' own start-up.
+
+    Worth it only when snippets will run (an empty cache); otherwise the first submit starts them.
+    """
+    global _pool
+    if _pool is None or _pool._closed:
+        _pool = _Pool(os.cpu_count() or 1)
+
+
+def submit(
+    paths: Iterable[Path],
+    root: Path,
+    limits: Limits = Limits(),
+    cache: Cache | None = None,
+    notebooks: Iterable[Path] = (),
+) -> Batch:
+    """Start every snippet and notebook that has no cached result, in the order given; return at once.
+
+    Notebooks (jupytext percent-format `.py` files) run cell by cell in the same workers, with the
+    same limits and cache; a snippet and a notebook with the same name are an error for both.
+    Results are keyed by name (the file stem).
+    """
+    root = root.resolve()
+    batch = Batch(root, cache)
+    todo = []
+    kinds = {Path(path).resolve(): True for path in notebooks} | {Path(path).resolve(): False for path in paths}
+    stems: dict[str, list[Path]] = {}
+    for path in kinds:
+        stems.setdefault(path.stem, []).append(path)
+    for path, is_notebook in kinds.items():
+        batch.expected.add(path.stem)
+        if len(stems[path.stem]) > 1:
+            others = " and ".join(_label(other, root) for other in sorted(stems[path.stem]))
+            message = f"{others} share the name {path.stem!r}, so %{{{path.stem}.…}} would be ambiguous: rename one"
+            batch._resolve(SnippetResult(path.stem, error=SnippetError(message)))
+            continue
+        try:
+            own_limits = limits.for_snippet(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            batch._resolve(SnippetResult(path.stem, error=SnippetError(str(error), _label(path, root))))
+            continue
+        cached = cache.get(path, own_limits, is_notebook=is_notebook) if cache else None
+        if cached is not None:
+            batch._resolve(cached)
+        else:
+            todo.append(_Job(next(_ids), path, own_limits, is_notebook, batch))
+    if todo:
+        start_workers()
+        assert _pool is not None
+        _pool.submit(todo)
+    return batch
+
+
+def run_snippets(
+    paths: Iterable[Path],
+    root: Path,
+    limits: Limits = Limits(),
+    cache: Cache | None = None,
+    notebooks: Iterable[Path] = (),
+) -> dict[str, SnippetResult]:
+    """`submit`, then wait for every result."""
+    return submit(paths, root, limits, cache, notebooks).wait()
 
 
 def _context() -> multiprocessing.context.ForkServerContext:
@@ -65,105 +271,12 @@ def _context() -> multiprocessing.context.ForkServerContext:
     return context
 
 
-def start_workers() -> None:
-    """Start the worker server now, so its imports overlap with MkDocs' own start-up.
-
-    Worth it only when snippets will run (an empty cache); otherwise the first run starts it.
-    """
-    _context()
-
-
-def run_snippets(
-    paths: Iterable[Path],
-    root: Path,
-    limits: Limits = Limits(),
-    cache: Cache | None = None,
-    jobs: int | None = None,
-    notebooks: Iterable[Path] = (),
-) -> dict[str, SnippetResult]:
-    """Each snippet's and notebook's result, keyed by name (file stem): from the cache, or run once in a worker.
-
-    Notebooks (jupytext percent-format `.py` files) run cell by cell in the same workers, with the
-    same limits and cache; a snippet and a notebook with the same name are an error for both.
-    """
-    root = root.resolve()
-    results: dict[str, SnippetResult] = {}
-    todo: list[tuple[Path, Limits, bool]] = []
-    kinds = {Path(path).resolve(): False for path in paths} | {Path(path).resolve(): True for path in notebooks}
-    stems: dict[str, list[Path]] = {}
-    for path in kinds:
-        stems.setdefault(path.stem, []).append(path)
-    for path, is_notebook in sorted(kinds.items()):
-        if len(stems[path.stem]) > 1:
-            others = " and ".join(_label(other, root) for other in sorted(stems[path.stem]))
-            message = f"{others} share the name {path.stem!r}, so %{{{path.stem}.…}} would be ambiguous: rename one"
-            results[path.stem] = SnippetResult(path.stem, error=SnippetError(message))
-            continue
-        try:
-            own_limits = limits.for_snippet(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            results[path.stem] = SnippetResult(path.stem, error=SnippetError(str(error), _label(path, root)))
-            continue
-        cached = cache.get(path, own_limits, is_notebook=is_notebook) if cache else None
-        if cached is not None:
-            results[path.stem] = cached
-        else:
-            todo.append((path, own_limits, is_notebook))
-    for path, own_limits, is_notebook, result in _run(todo, root, jobs or os.cpu_count() or 1):
-        results[path.stem] = result
-        if cache:
-            cache.put(path, own_limits, result, is_notebook=is_notebook)
-    return results
-
-
-def _run(
-    todo: list[tuple[Path, Limits, bool]], root: Path, jobs: int
-) -> Iterator[tuple[Path, Limits, bool, SnippetResult]]:
-    """Run snippets in worker processes, up to `jobs` at a time, as each one finishes."""
-    if not todo:
-        return  # nothing to run: the forkserver need not even start
-    context = _context()
-    pending = list(todo)
-    running: list[_Job] = []
-    try:
-        while pending or running:
-            while pending and len(running) < jobs:
-                running.append(_start(context, *pending.pop(0), root))
-            timeout = max(0.0, min(job.deadline for job in running) - time.monotonic())
-            wait([job.connection for job in running] + [job.process.sentinel for job in running], timeout)
-            for job in list(running):
-                result = _collect(job)
-                if result is not None:
-                    running.remove(job)
-                    _finish(job)
-                    yield job.path, job.limits, job.is_notebook, result
-    finally:
-        for job in running:
-            _finish(job)
-
-
-def _start(context: Any, path: Path, limits: Limits, is_notebook: bool, root: Path) -> _Job:
-    receiver, sender = context.Pipe(duplex=False)
-    scratch = tempfile.mkdtemp(prefix=f"livevalues-{path.stem}-")
-    process = context.Process(
-        target=_in_worker,
-        args=(str(path), str(root), scratch, limits, sender, is_notebook),
-        name=f"livevalues:{path.stem}",
-        daemon=True,
-    )
-    with _main_script_hidden():
-        process.start()
-    sender.close()
-    deadline = time.monotonic() + limits.timeout
-    return _Job(path, _label(path, root), limits, is_notebook, process, receiver, scratch, deadline)
-
-
 @contextlib.contextmanager
 def _main_script_hidden() -> Iterator[None]:
     """Stop multiprocessing from re-running the parent's main script in every worker.
 
     It does so to find functions defined there; ours live in `livevalues.worker`, and re-running
-    the `mkdocs` or `pytest` script costs about a second per snippet.
+    the `mkdocs` or `pytest` script costs about a second per worker.
     """
     main = sys.modules["__main__"]
     saved = main.__dict__.pop("__file__", None)
@@ -174,76 +287,15 @@ def _main_script_hidden() -> Iterator[None]:
             main.__file__ = saved
 
 
-def _label(path: Path, root: Path) -> str:
-    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-
-
-def _collect(job: _Job) -> SnippetResult | None:
-    """The job's result if it has one: values, an error it reported, a crash, or a timeout."""
-    name = job.path.stem
-    if job.connection.poll():
-        try:
-            status, payload, deps = job.connection.recv()
-        except EOFError:
-            return SnippetResult(name, error=_crash(job))
-        if status == "ok":
-            return SnippetResult(name, values=payload, deps=deps, cacheable=True)
-        error = SnippetError(payload["message"], payload["location"], tuple(payload["frames"]))
-        return SnippetResult(name, error=error, deps=deps, cacheable=True)
-    if not job.process.is_alive():
-        return SnippetResult(name, error=_crash(job))
-    if time.monotonic() >= job.deadline:
-        location = _where_stuck(job) or job.label
-        job.process.kill()
-        message = (
-            f"timed out after {job.limits.timeout:g} s (the time limit; raise it with a line"
-            f" `# livevalues: timeout=SECONDS` in the {'notebook' if job.is_notebook else 'snippet'})"
-        )
-        cell = Path(job.scratch) / CELL_FILE
-        if job.is_notebook and cell.exists():
-            message = f"in code cell {cell.read_text()} (In [{cell.read_text()}]): {message}"
-        return SnippetResult(name, error=SnippetError(message, location))
-    return None
-
-
-def _in_worker(*args: Any) -> None:
-    """The worker's entry point, named here so that MkDocs' process never imports the scientific stack.
+def _in_worker(connection: Connection) -> None:
+    """A worker's entry point, named here so that MkDocs' process never imports the scientific stack.
 
     The forkserver preloaded `livevalues.worker`, so in a worker this import costs nothing.
     """
     from livevalues import worker
 
-    worker.run(*args)
+    worker.serve(connection)
 
 
-def _where_stuck(job: _Job) -> str | None:
-    """The snippet line a timed-out worker is running: it writes its stack on SIGUSR1."""
-    stack = Path(job.scratch) / STACK_FILE
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(job.process.pid or 0, signal.SIGUSR1)
-    deadline = time.monotonic() + 1.0
-    while time.monotonic() < deadline:
-        frames = FAULTHANDLER_FRAME.findall(stack.read_text()) if stack.exists() else []
-        own = [(file, line) for file, line in frames if Path(file).name == job.path.name]
-        if own:  # most recent call first
-            return f"{job.label}:{own[0][1]}"
-        time.sleep(0.02)
-    return None
-
-
-def _crash(job: _Job) -> SnippetError:
-    job.process.join(5)
-    code = job.process.exitcode
-    if code is not None and code < 0:
-        reason = f"its worker process was killed by signal {signal.Signals(-code).name}"
-    else:
-        reason = f"its worker process exited with code {code} before reporting (os._exit or a crash)"
-    return SnippetError(reason, job.label)
-
-
-def _finish(job: _Job) -> None:
-    if job.process.is_alive():
-        job.process.kill()
-    job.process.join(5)
-    job.connection.close()
-    shutil.rmtree(job.scratch, ignore_errors=True)
+def _label(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)

@@ -1,20 +1,30 @@
-"""The worker side: run one snippet in a fresh process and send back its values or its error.
+"""The worker side: long-lived workers that run each snippet in a fresh fork of themselves.
 
-The forkserver preloads this module, so numpy, scikit-learn and matplotlib are imported once and
-every snippet starts from a fork of that warm, clean process: a crash, hang or leaked global in one
-snippet cannot touch another one or MkDocs itself.
+The forkserver preloads this module, so numpy, scikit-learn and matplotlib are imported (and their
+first-call costs paid) once. One worker per core is forked from it; for every job it receives, a
+worker forks again and the snippet runs in that child, from the same warm, clean state: a crash,
+hang or leaked global in one snippet cannot touch another one, the worker, or MkDocs itself. The
+worker enforces the time limit, kills what the snippet left running, and reports the result.
 """
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
+import gc
 import importlib
 import io
 import os
+import pickle
+import re
 import resource
 import runpy
+import select
+import shutil
 import signal
 import sys
+import tempfile
+import time
 import traceback
 import warnings
 from multiprocessing.connection import Connection
@@ -28,8 +38,11 @@ import matplotlib.pyplot as plt
 import threadpoolctl
 
 from livevalues import capture, notebook
-from livevalues.results import Limits
-from livevalues.runner import STACK_FILE
+from livevalues.problems import SnippetError
+from livevalues.results import Limits, SnippetResult
+
+STACK_FILE = "livevalues-stack.txt"  # where a snippet's process writes its stack on SIGUSR1, in its scratch folder
+FAULTHANDLER_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
 
 # Imported once in the forkserver, so every snippet forked from it starts with them loaded.
 PRELOADED = (
@@ -60,23 +73,45 @@ threadpoolctl.threadpool_limits(1)
 def _warm_up() -> None:
     """Pay scikit-learn's and matplotlib's first-call costs once, here, instead of in every fork.
 
-    A fresh fork fitting a small model took about 24 ms against 14 ms after this; it touches no
-    global random state (explicit seeds) and leaves no figure open.
+    Lazy set-ups a fork would otherwise repeat: the thread-pool controller scikit-learn consults
+    around each KMeans or HistGradientBoosting fit, joblib's configuration, matplotlib's mathtext
+    parser (a pyparsing grammar, about 100 ms), its font lookups, and the SVG and PNG writers.
+    Everything here uses explicit seeds, restores rcParams and closes its figures, so no snippet
+    can see that it ran (the determinism check would tell).
     """
+    from sklearn.cluster import KMeans
     from sklearn.datasets import make_classification
+    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
     from sklearn.linear_model import LogisticRegression
+    from sklearn.mixture import GaussianMixture
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.svm import SVC
     from sklearn.tree import DecisionTreeClassifier
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         X, y = make_classification(n_samples=60, n_features=4, random_state=0)
-        LogisticRegression().fit(X, y).score(X, y)
-        DecisionTreeClassifier(random_state=0).fit(X, y).predict(X)
-        figure, axes = plt.subplots()
-        axes.plot([0, 1], [0, 1], label="warm-up")
-        axes.legend()
-        figure.savefig(io.StringIO(), format="svg")
-        plt.close(figure)
+        for model in (
+            LogisticRegression(),
+            DecisionTreeClassifier(random_state=0),
+            RandomForestClassifier(n_estimators=2, random_state=0),
+            HistGradientBoostingClassifier(max_iter=2, random_state=0),
+            MLPClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0),
+        ):
+            model.fit(X, y).score(X, y)
+        GridSearchCV(SVC(), {"C": [1.0]}, cv=2).fit(X, y)
+        KMeans(n_clusters=2, n_init=1, random_state=0).fit(X)
+        GaussianMixture(n_components=2, random_state=0).fit(X).bic(X)
+        for style, form in ((capture.FIGURE_STYLE, "svg"), ({}, "png")):
+            with matplotlib.rc_context(style):
+                figure, axes = plt.subplots()
+                axes.plot([1, 10], [1, 100], label=r"$\alpha_t = \eta_0 / t^{0.5}$")
+                axes.scatter([1, 2], [3, 4], c=[0, 1])
+                axes.set(xscale="log", yscale="log", xlabel="step $t$", title="warm-up")
+                axes.legend()
+                figure.savefig(io.BytesIO() if form == "png" else io.StringIO(), format=form, bbox_inches="tight")
+                plt.close(figure)
 
 
 _warm_up()
@@ -103,8 +138,113 @@ class BoundedWriter(io.StringIO):
         return super().write(text)
 
 
-def run(path: str, root: str, scratch: str, limits: Limits, connection: Connection, is_notebook: bool = False) -> None:
-    """Entry point in the child: run `path` in `scratch`, send (status, values or error, files used).
+def serve(connection: Connection) -> None:
+    """A worker's loop: run each job it receives in a fork of itself, one at a time, and report.
+
+    A job is (id, snippet path, project root, limits, is notebook); the report is (id, SnippetResult).
+    It ends when MkDocs' side closes the connection.
+    """
+    gc.freeze()  # the warm objects stay out of every fork's garbage collections: fewer pages copied
+    while True:
+        try:
+            job_id, path, root, limits, is_notebook = connection.recv()
+        except EOFError:
+            return
+        connection.send((job_id, run_in_fork(Path(path), root, limits, is_notebook, connection)))
+
+
+def run_in_fork(path: Path, root: str, limits: Limits, is_notebook: bool, connection: Connection) -> SnippetResult:
+    """Run one snippet or notebook in a child process, within its limits; its values or its error."""
+    if is_notebook:
+        notebook.preload()  # once per worker: later notebooks fork with jupytext and nbformat loaded
+    scratch = tempfile.mkdtemp(prefix=f"livevalues-{path.stem}-")
+    report_reader, report_writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: it never returns, whatever the snippet does
+        code = 70
+        try:
+            os.setpgid(0, 0)  # its own process group: a timeout kills what it started too
+            connection.close()
+            os.close(report_reader)
+            run(str(path), root, scratch, limits, report_writer, is_notebook)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(report_writer)
+    with contextlib.suppress(OSError):
+        os.setpgid(pid, pid)  # here too, so that the group exists whichever process gets there first
+    try:
+        report, timed_out = _read_report(report_reader, limits.timeout)
+        stuck = _where_stuck(pid, scratch, path, root) if timed_out else None
+    finally:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)  # a timeout, or processes the snippet left behind
+        os.close(report_reader)
+        _, status = os.waitpid(pid, 0)
+        cell = _read_cell(scratch) if is_notebook else None
+        shutil.rmtree(scratch, ignore_errors=True)
+    label = _relative(str(path), root)
+    if timed_out:
+        message = (
+            f"timed out after {limits.timeout:g} s (the time limit; raise it with a line"
+            f" `# livevalues: timeout=SECONDS` in the {'notebook' if is_notebook else 'snippet'})"
+        )
+        if cell:
+            message = f"in code cell {cell} (In [{cell}]): {message}"
+        return SnippetResult(path.stem, error=SnippetError(message, stuck or label))
+    try:
+        status_word, payload, deps = pickle.loads(report)
+    except Exception:  # noqa: BLE001  (nothing, or a partial report: the process died before reporting)
+        return SnippetResult(path.stem, error=SnippetError(_crash_reason(status), label))
+    if status_word == "ok":
+        return SnippetResult(path.stem, values=payload, deps=deps, cacheable=True)
+    error = SnippetError(payload["message"], payload["location"], tuple(payload["frames"]))
+    return SnippetResult(path.stem, error=error, deps=deps, cacheable=True)
+
+
+def _read_report(reader: int, timeout: float) -> tuple[bytes, bool]:
+    """Everything the child writes to `reader` until it exits; True if it ran past `timeout` seconds."""
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([reader], [], [], remaining)[0]:
+            return b"".join(chunks), True
+        chunk = os.read(reader, 1 << 16)
+        if not chunk:  # end of file: the child, and anything it forked, has exited
+            return b"".join(chunks), False
+        chunks.append(chunk)
+
+
+def _where_stuck(pid: int, scratch: str, path: Path, root: str) -> str | None:
+    """The snippet line a timed-out child is running: on SIGUSR1 it writes its stack to a file."""
+    stack = Path(scratch) / STACK_FILE
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGUSR1)
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline:
+        frames = FAULTHANDLER_FRAME.findall(stack.read_text()) if stack.exists() else []
+        own = [line for file, line in frames if Path(file).name == path.name]
+        if own:  # most recent call first
+            return f"{_relative(str(path), root)}:{own[0]}"
+        time.sleep(0.02)
+    return None
+
+
+def _read_cell(scratch: str) -> str | None:
+    cell = Path(scratch) / notebook.CELL_FILE
+    return cell.read_text() if cell.exists() else None
+
+
+def _crash_reason(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"its worker process was killed by signal {signal.Signals(os.WTERMSIG(status)).name}"
+    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
+    return f"its worker process exited with code {code} before reporting (os._exit or a crash)"
+
+
+def run(path: str, root: str, scratch: str, limits: Limits, report: int, is_notebook: bool = False) -> None:
+    """In the child: run `path` in `scratch`, write (status, values or error, files used) to fd `report`.
 
     A notebook (`is_notebook`) runs cell by cell; its values include `notebook`, the executed .ipynb.
     """
@@ -143,8 +283,8 @@ def run(path: str, root: str, scratch: str, limits: Limits, connection: Connecti
         message = ("error", described, sorted(used))
     except BaseException as error:  # noqa: BLE001  (SystemExit and KeyboardInterrupt are snippet bugs too)
         message = ("error", describe_error(error, root, limits), sorted(used))
-    connection.send(message)
-    connection.close()
+    with os.fdopen(report, "wb") as out:
+        out.write(pickle.dumps(message))
 
 
 def _limit_memory(megabytes: int) -> None:
