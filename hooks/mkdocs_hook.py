@@ -24,6 +24,8 @@ _notebook_pages: dict[str, str] = {}  # src_uri of a notebook page -> the notebo
 def on_startup(command: str, dirty: bool) -> None:
     global _command
     _command = command
+    if command == "serve" and os.environ.get("LIVEVALUES_EXECUTE", "1") != "0":
+        livevalues.start_workers()  # in the background: the first snippet saved then runs at once
 
 
 def on_config(config: Any) -> None:

@@ -6,9 +6,11 @@ state and one that checks nothing leaked into it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -27,7 +29,10 @@ EXPECTED = [
     (8, ["snippets/allocates.py:4", "MemoryError: allocated more than 200 MB", "max_memory_mb"]),
     (9, ["snippets/imports_missing.py:1", "ModuleNotFoundError: No module named 'sklearn_does_not_exist'"]),
     (10, ["snippets/converges_badly.py:5", "ConvergenceWarning: lbfgs failed to converge"]),
+    (12, ["snippets/kills_its_worker.py", "the worker process that forked it was killed by signal SIGKILL"]),
+    (13, ["snippets/starts_and_hangs.py:9", "timed out after 1 s"]),
 ]
+ORPHAN_MARKER = "livevalues-orphan-check"  # in the command line of the processes two snippets start
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +58,31 @@ def test_no_other_snippet_is_affected(hostile_build: Build) -> None:
     assert shown["%{observes.printoptions_untouched}"] == "True"
     assert hostile_build.results["meddles"].error is None
     assert "LIVEVALUES_MEDDLED" not in os.environ  # nor did it reach this process
+
+
+def test_processes_a_snippet_starts_end_with_it(hostile_build: Build) -> None:
+    """Killed with the snippet's process group: after a timeout, and when the snippet ended normally."""
+    assert hostile_build.results["leaves_a_process"].error is None
+    assert hostile_build.results["starts_and_hangs"].error is not None
+    deadline = time.monotonic() + 10  # SIGKILL is sent before the result is reported; give the kernel a moment
+    while _processes_with(ORPHAN_MARKER) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _processes_with(ORPHAN_MARKER) == []
+
+
+def _processes_with(marker: str) -> list[int]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            if marker.encode() in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+    return found
+
+
+def test_a_worker_killed_by_a_snippet_is_replaced(hostile_build: Build) -> None:
+    """The next snippets run in a new worker: every snippet of the fixture has a result."""
+    assert set(hostile_build.results) >= {"observes", "meddles", "leaves_a_process", "kills_its_worker"}
+    assert hostile_build.pages["fine.md"].problems == []
 
 
 def test_strict_build_fails_with_all_of_them_and_leaves_the_source_tree_alone(tmp_path: Path) -> None:

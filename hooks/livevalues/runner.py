@@ -15,6 +15,7 @@ import logging
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import signal
 import sys
 import threading
 from collections import deque
@@ -172,8 +173,12 @@ class _Pool:
         self._workers.remove(worker)
         if worker.jobs:
             running = worker.jobs.popleft()
-            message = f"its worker's parent process stopped (exit code {worker.process.exitcode}) while it ran"
-            running.batch._resolve(SnippetResult(running.path.stem, error=SnippetError(message)))
+            code = worker.process.exitcode
+            how = f"was killed by signal {signal.Signals(-code).name}" if code and code < 0 else f"exited ({code})"
+            error = SnippetError(
+                f"the worker process that forked it {how} while it ran", _label(running.path, running.batch.root)
+            )
+            running.batch._resolve(SnippetResult(running.path.stem, error=error))
         with self._lock:
             self._queue.extendleft(reversed(worker.jobs))
         self._workers.append(self._spawn())

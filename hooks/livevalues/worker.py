@@ -10,6 +10,7 @@ worker enforces the time limit, kills what the snippet left running, and reports
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import faulthandler
 import gc
 import importlib
@@ -41,6 +42,9 @@ from livevalues import capture, notebook
 from livevalues.problems import SnippetError
 from livevalues.results import Limits, SnippetResult
 
+# prctl(PR_SET_PDEATHSIG): Linux can kill a snippet's process when its worker dies; elsewhere it runs on.
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+PR_SET_PDEATHSIG = 1
 STACK_FILE = "livevalues-stack.txt"  # where a snippet's process writes its stack on SIGUSR1, in its scratch folder
 FAULTHANDLER_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
 
@@ -164,6 +168,8 @@ def run_in_fork(path: Path, root: str, limits: Limits, is_notebook: bool, connec
         code = 70
         try:
             os.setpgid(0, 0)  # its own process group: a timeout kills what it started too
+            if _LIBC is not None:
+                _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # a snippet that kills its worker ends too
             connection.close()
             os.close(report_reader)
             run(str(path), root, scratch, limits, report_writer, is_notebook)

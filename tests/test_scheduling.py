@@ -1,0 +1,64 @@
+"""Pages are expanded as soon as their own snippets are done, while the workers run the others.
+
+The slow snippet here waits for a file the test creates, so each test knows exactly what is
+still running; none asserts a duration.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from livevalues import Build
+
+WAITS = """\
+# livevalues: timeout=30
+import time
+from pathlib import Path
+
+while not Path({flag!r}).exists():
+    time.sleep(0.01)
+value = "released"
+"""
+
+
+def project_with(tmp_path: Path, snippets: dict[str, str]) -> Path:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "snippets").mkdir()
+    for name, text in snippets.items():
+        (tmp_path / "snippets" / f"{name}.py").write_text(text)
+    return tmp_path
+
+
+def test_a_page_is_expanded_while_another_pages_snippet_still_runs(tmp_path: Path) -> None:
+    flag = tmp_path / "release"
+    project = project_with(tmp_path, {"quick": "value = 1\n", "waits": WAITS.format(flag=str(flag))})
+    build = Build(project, project / "docs")
+    build.start({"a.md": "Quick: %{quick.value}", "b.md": "Waits: %{waits.value}"})
+
+    assert build.render_markdown("a.md", "Quick: %{quick.value}") == "Quick: 1"
+    assert "waits" not in build.results  # still waiting for the flag, yet page a is done
+
+    flag.touch()
+    assert build.render_markdown("b.md", "Waits: %{waits.value}") == "Waits: released"
+    build.finish()
+    assert build.problems == []
+
+
+def test_a_cancelled_build_starts_no_more_snippets(tmp_path: Path) -> None:
+    """A build that fails (on_build_error) cancels: the jobs no worker has started are dropped."""
+    flag = tmp_path / "release"
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    starts = f"from pathlib import Path\nPath({str(marks)!r}, __file__.rsplit('/', 1)[-1]).touch()\n"
+    snippets = {f"s{index:02d}": starts + WAITS.format(flag=str(flag)) for index in range(12)}
+    project = project_with(tmp_path, snippets)
+    build = Build(project, project / "docs")
+    build.start({"index.md": " ".join(f"%{{{name}.value}}" for name in snippets)})
+    build.cancel()
+    flag.touch()
+    time.sleep(2)  # what was already handed to the workers finishes; nothing else may start
+    started = len(list(marks.iterdir()))
+    assert started < len(snippets)
+    time.sleep(1)
+    assert len(list(marks.iterdir())) == started
