@@ -112,15 +112,19 @@ def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
     return _build.render_markdown(page.file.src_uri, markdown)
 
 
-def on_page_content(html: str, page: Any, **kwargs: Any) -> str:
-    assert _build is not None
-    return _build.render_html(page.file.src_uri, html) if page.file.src_uri in _build.pages else html
-
-
 def on_env(env: Any, config: Any, files: Any) -> None:
+    """Every page is converted: wait for the last snippets, put values in, report every problem.
+
+    Here, not in on_page_content, so MkDocs converted all pages while the snippets ran; and before
+    any page is written, so a build with a problem writes nothing.
+    """
     assert _build is not None
     _build.finish()
     log.info("livevalues: %s", _build.summary())
+    for file in files.documentation_pages():
+        page = file.page
+        if page is not None and page.content is not None and file.src_uri in _build.pages:
+            page.content = _build.render_html(file.src_uri, page.content)
     problems = _build.problems
     if not problems:
         return

@@ -43,7 +43,7 @@ def render_all(build: Build) -> Build:
     sources = page_sources(build.docs_dir)
     build.run(sources)
     for src, markdown in sources.items():
-        build.render_markdown(src, markdown)
+        build.fill_values(src, build.render_markdown(src, markdown))
     return build
 
 

@@ -54,7 +54,10 @@ def test_prose_edit_runs_nothing(project: Path) -> None:
         build = Build(project, docs, cache=Cache(project / ".cache", project))
         build.run({"index.md": prose})
     assert build.summary() == "1 snippets: 0 run, 1 from the cache"
-    assert build.render_markdown("index.md", "The total, reworded: %{reads.total}!") == "The total, reworded: 12!"
+    assert (
+        build.fill_values("index.md", build.render_markdown("index.md", "The total, reworded: %{reads.total}!"))
+        == "The total, reworded: 12!"
+    )
 
 
 def test_snippet_edit_reruns_only_that_snippet(project: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DOCS, REPO_PATH, ROOT, ServedSite, make_project, mkdocs
+from conftest import DOCS, REPO_PATH, ROOT, ServedSite, make_project, mkdocs, render_all
 from livevalues import Build, Cache
 
 nbformat: Any = importlib.import_module("nbformat")  # untyped: mypy --strict would refuse its calls
@@ -73,9 +73,7 @@ def test_notebook_values_reach_pages(rendered: Build) -> None:
 def broken(tmp_path_factory: pytest.TempPathFactory) -> Build:
     project = make_project(tmp_path_factory.mktemp("notebooks"), BROKEN)
     build = Build(project, project / "docs")
-    build.run({"index.md": (project / "docs" / "index.md").read_text()})
-    build.render_markdown("index.md", (project / "docs" / "index.md").read_text())
-    return build
+    return render_all(build)
 
 
 def problem(build: Build, notebook: str) -> str:

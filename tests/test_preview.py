@@ -14,7 +14,10 @@ def test_engine_runs_nothing_and_shows_an_ellipsis() -> None:
     build = Build(ROOT, DOCS, execute=False)
     build.run(page_sources())
     assert build.results == {}
-    assert build.render_markdown("models/svm.md", "kept %{svm.n_support} vectors") == "kept … vectors"
+    assert (
+        build.fill_values("models/svm.md", build.render_markdown("models/svm.md", "kept %{svm.n_support} vectors"))
+        == "kept … vectors"
+    )
     notebooks = build.executed_notebooks()
     assert notebooks  # shown as written: cells present, no outputs
     for text in notebooks.values():

@@ -105,7 +105,7 @@ def test_injected_text_and_output_are_escaped(tmp_path: Path) -> None:
     result = mkdocs("build", "--strict", "--site-dir", str(tmp_path / "site"), cwd=project)
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "site" / "fine" / "index.html").read_text()
-    assert "&lt;script&gt;alert('x')&lt;/script&gt; &amp; *stars*" in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; *stars*" in page
     assert "&lt;script&gt;document.title = &#x27;owned&#x27;&lt;/script&gt;" in page
     assert "<script>alert" not in page
     assert "<script>document.title" not in page

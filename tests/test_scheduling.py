@@ -30,17 +30,24 @@ def project_with(tmp_path: Path, snippets: dict[str, str]) -> Path:
     return tmp_path
 
 
-def test_a_page_is_expanded_while_another_pages_snippet_still_runs(tmp_path: Path) -> None:
+def test_pages_are_converted_and_filled_while_another_pages_snippet_still_runs(tmp_path: Path) -> None:
     flag = tmp_path / "release"
     project = project_with(tmp_path, {"quick": "value = 1\n", "waits": WAITS.format(flag=str(flag))})
     build = Build(project, project / "docs")
     build.start({"a.md": "Quick: %{quick.value}", "b.md": "Waits: %{waits.value}"})
 
-    assert build.render_markdown("a.md", "Quick: %{quick.value}") == "Quick: 1"
-    assert "waits" not in build.results  # still waiting for the flag, yet page a is done
+    # Converting pages to HTML (render_markdown) never waits for a snippet...
+    converted = {
+        src: build.render_markdown(src, text)
+        for src, text in [("a.md", "Quick: %{quick.value}"), ("b.md", "Waits: %{waits.value}")]
+    }
+    assert "waits" not in build.results
+    # ...and a page's values are filled in once its own snippets are done, while others still run.
+    assert build.fill_values("a.md", converted["a.md"]) == "Quick: 1"
+    assert "waits" not in build.results
 
     flag.touch()
-    assert build.render_markdown("b.md", "Waits: %{waits.value}") == "Waits: released"
+    assert build.fill_values("b.md", converted["b.md"]) == "Waits: released"
     build.finish()
     assert build.problems == []
 
@@ -62,3 +69,16 @@ def test_a_cancelled_build_starts_no_more_snippets(tmp_path: Path) -> None:
     assert started < len(snippets)
     time.sleep(1)
     assert len(list(marks.iterdir())) == started
+
+
+def test_a_value_in_a_heading_goes_in_at_conversion(tmp_path: Path) -> None:
+    """A heading's text makes its anchor and its table-of-contents entry: the value must be there."""
+    project = project_with(tmp_path, {"counts": "n = 3\n"})
+    build = Build(project, project / "docs")
+    page = "## With %{counts.n} components\n\nBody: %{counts.n}.\n\nSetext %{counts.n}\n---\n"
+    build.start({"index.md": page})
+    converted = build.render_markdown("index.md", page)
+    assert converted.startswith("## With 3 components\n\nBody: LIVEVALUES")
+    assert "Setext 3\n---" in converted
+    assert build.fill_values("index.md", converted).startswith("## With 3 components\n\nBody: 3.")
+    assert build.problems == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from livevalues import find_includes, find_leftovers, find_placeholders
+from livevalues.syntax import heading_lines
 
 
 @pytest.mark.parametrize(
@@ -50,3 +51,18 @@ def test_finds_included_snippet_files() -> None:
 def test_leftovers_ignore_code_but_not_prose() -> None:
     html = "<p>shown %{a.b}</p><pre><code>%{c.d}</code></pre><p><code>%{e.f}</code></p>"
     assert find_leftovers(html) == ["%{a.b}"]
+
+
+@pytest.mark.parametrize(
+    ("markdown", "lines"),
+    [
+        ("# Title\n\ntext\n## Sub %{a.b}\n", {1, 4}),
+        ("   ### indented three\n    #### four spaces is code\n", {1}),
+        ("#hashtag is not a heading\n#\n", {2}),
+        ("Setext title\n===\n\nSecond\n---\n", {1, 4}),
+        ("\n---\n\ntext\n\n---\n", set()),  # rules after blank lines, not underlines
+        ("| a | b |\n|---|---|\n", set()),
+    ],
+)
+def test_heading_lines(markdown: str, lines: set[int]) -> None:
+    assert heading_lines(markdown) == lines

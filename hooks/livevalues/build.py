@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,14 +23,22 @@ from livevalues.render import (
 )
 from livevalues.results import Limits, SnippetResult
 from livevalues.runner import Batch, submit
-from livevalues.syntax import Placeholder, find_includes, find_leftovers, find_placeholders, line_of
+from livevalues.syntax import (
+    Placeholder,
+    find_includes,
+    find_leftovers,
+    find_placeholders,
+    heading_lines,
+    line_of,
+)
 
 
 @dataclass
 class _Page:
     label: str  # "docs/models/svm.md", as a contributor opens it
     source: str  # the whole file, front matter included
-    blocks: dict[str, str] = field(default_factory=dict)  # token -> HTML, filled in after Markdown
+    slots: list[tuple[Placeholder, int]] = field(default_factory=list)  # each token's placeholder, page line
+    includes: list[tuple[str, int]] = field(default_factory=list)  # included files, page line
     shown: dict[str, str] = field(default_factory=dict)  # placeholder -> what the reader sees, as text
     malformed: set[str] = field(default_factory=set)  # reported in Markdown: the HTML check skips them
     problems: list[Problem] = field(default_factory=list)
@@ -186,22 +195,17 @@ class Build:
         return str(path.relative_to(self.root)) if path.is_relative_to(self.root) else str(path)
 
     def render_markdown(self, src: str, markdown: str) -> str:
-        """Replace every placeholder: inline values as text, blocks as tokens for `render_html`."""
+        """Replace every placeholder with a token that `fill_values` swaps for its value; never waits.
+
+        So MkDocs converts every page while the snippets still run. The exception: a value in a
+        heading is its text and its anchor, so it goes in now, as Markdown, once its snippet is done.
+        """
         page = self.pages.setdefault(src, _Page(self._label(src), markdown))
         page.problems.clear()
-        page.blocks.clear()
+        page.slots.clear()
         page.shown.clear()
         offset = _line_offset(page.source, markdown)
-        self._await(self._names_used(markdown))
-        for path, line in find_includes(markdown):
-            result = self.results.get(Path(path).stem)
-            if path.endswith(".py") and result is not None and result.error is not None:
-                self._problem(
-                    page,
-                    line + offset,
-                    f"includes {path}, whose snippet {result.error.describe()}",
-                    result.error.frames,
-                )
+        page.includes = [(path, line + offset) for path, line in find_includes(markdown) if path.endswith(".py")]
         placeholders, malformed = find_placeholders(markdown)
         page.malformed = {bad.text for bad in malformed}
         for bad in malformed:
@@ -210,31 +214,69 @@ class Build:
                 bad.line + offset,
                 f"malformed placeholder {bad.text!r}; the syntax is %{{snippet.name}} or %{{snippet.name:spec}}",
             )
+        headings = heading_lines(markdown)
         pieces, cursor = [], 0
         for placeholder in placeholders:
             pieces.append(markdown[cursor : placeholder.start])
-            pieces.append(self._expand(page, placeholder, placeholder.line + offset))
+            line = placeholder.line + offset
+            if placeholder.line in headings:
+                self._await([placeholder.snippet])
+                resolved = self._resolve(page, placeholder, line, in_heading=True)
+                pieces.append(markdown_text(resolved[0]) if resolved else f"**⚠ {placeholder.key}**")
+            else:
+                pieces.append(f"LIVEVALUES{self.token}S{len(page.slots)}E")
+                page.slots.append((placeholder, line))
             cursor = placeholder.end
         pieces.append(markdown[cursor:])
-        text = "".join(pieces)
+        return "".join(pieces)
+
+    def fill_values(self, src: str, text: str) -> str:
+        """Swap the tokens `render_markdown` left for values and blocks, waiting for the page's snippets.
+
+        `text` is the page's HTML (or, in tests, the Markdown `render_markdown` returned).
+        """
+        page = self.pages[src]
+        self._await([placeholder.snippet for placeholder, _ in page.slots] + [Path(p).stem for p, _ in page.includes])
+        for path, line in page.includes:
+            result = self.results.get(Path(path).stem)
+            if result is not None and result.error is not None:
+                message = f"includes {path}, whose snippet {result.error.describe()}"
+                self._problem(page, line, message, result.error.frames)
+
+        def value(match: re.Match[str]) -> str:
+            opening, index, closing = match.group(1) or "", int(match.group(2)), match.group(3) or ""
+            placeholder, line = page.slots[index]
+            resolved = self._resolve(page, placeholder, line)
+            if resolved is None:
+                return f"{opening}<strong>⚠ {html.escape(placeholder.key)}</strong>{closing}"
+            shown, is_block = resolved
+            if is_block and opening and closing:
+                return shown  # a block replaces the paragraph Markdown wrapped its token in
+            return opening + (shown if is_block else html.escape(shown)) + closing
+
+        text = re.sub(rf"(<p>)?LIVEVALUES{self.token}S(\d+)E(</p>)?", value, text)
         if page.problems and self.show_problems_on_pages:
-            text = self._block(page, _problems_box(page.problems)) + "\n\n" + text
+            text = _problems_box(page.problems) + text
         return text
 
-    def _expand(self, page: _Page, placeholder: Placeholder, line: int) -> str:
+    def _resolve(
+        self, page: _Page, placeholder: Placeholder, line: int, in_heading: bool = False
+    ) -> tuple[str, bool] | None:
+        """What a placeholder shows: (text, False) or (block HTML, True); None after reporting a problem."""
         if not self.execute:
-            return "…"
+            return "…", False
         try:
             value = self._value(placeholder.snippet, placeholder.name)
             if value["kind"] in BLOCK_KINDS:
+                if in_heading:
+                    raise FormatError(f"is a block ({value['kind']}): a heading holds text only")
                 if not placeholder.alone:
                     raise FormatError(f"is a block ({value['kind']}): put the placeholder on a line of its own")
-                block = format_block(value, placeholder.spec, placeholder.key)
                 page.shown[placeholder.text] = summarize_block(value, placeholder.spec)
-                return self._block(page, block)
+                return format_block(value, placeholder.spec, placeholder.key), True
             text = format_value(value, placeholder.spec)
             page.shown[placeholder.text] = text
-            return markdown_text(text)
+            return text, False
         except _SnippetFailed as failure:
             error = failure.error
             kind = "snippet" if self._source_label(placeholder.snippet).startswith("snippets/") else "notebook"
@@ -243,7 +285,7 @@ class Build:
             self._problem(page, line, f"{placeholder.text}: {placeholder.key} {error}")
         except LookupError as error:
             self._problem(page, line, f"{placeholder.text}: {error.args[0]}")
-        return f"**⚠ {placeholder.key}**"  # not placeholder syntax: the HTML check must not count it twice
+        return None
 
     def _value(self, snippet: str, name: str) -> dict[str, Any]:
         if snippet not in self.available():
@@ -259,20 +301,13 @@ class Build:
             )
         return result.values[name]
 
-    def _block(self, page: _Page, html_block: str) -> str:
-        token = f"LIVEVALUES{self.token}BLOCK{len(page.blocks)}"
-        page.blocks[token] = html_block
-        return token
-
     def _problem(self, page: _Page, line: int, message: str, frames: tuple[str, ...] = ()) -> None:
         page.problems.append(Problem(f"{page.label}:{line}", message, frames))
 
     def render_html(self, src: str, content: str) -> str:
-        """Put the blocks in place and check that no placeholder reached the HTML unexpanded."""
+        """`fill_values` on the page's HTML, then check that no placeholder reached it unexpanded."""
+        content = self.fill_values(src, content)
         page = self.pages[src]
-        for token, block in page.blocks.items():
-            paragraph = f"<p>{token}</p>"
-            content = content.replace(paragraph, block) if paragraph in content else content.replace(token, block)
         for leftover in find_leftovers(content):
             if leftover not in page.malformed:
                 self._problem(page, *self._origin(page, leftover))

@@ -20,6 +20,8 @@ OPENING = re.compile(r"%\{[^}\n]*\}?")
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 INCLUDE = re.compile(r"""^[ \t]*-{1,}8<-{1,}[ \t]+(?P<quote>["'])(?P<target>[^"'\n]+?)(?P=quote)[ \t]*$""", re.M)
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 PRE_OR_CODE = re.compile(r"<(pre|code|script|style)\b.*?</\1>", re.S | re.I)
 
 
@@ -127,6 +129,18 @@ def find_includes(markdown: str) -> list[tuple[str, int]]:
         path = re.sub(r":[A-Za-z0-9_-]+$|:\d+(?::\d+)?$", "", target)
         includes.append((path, line_of(markdown, match.start())))
     return includes
+
+
+def heading_lines(markdown: str) -> set[int]:
+    """The 1-based numbers of heading lines (`# Title`, or a line underlined with === or ---)."""
+    lines = markdown.split("\n")
+    found = set()
+    for number, line in enumerate(lines, 1):
+        if ATX_HEADING.match(line):
+            found.add(number)
+        elif SETEXT_UNDERLINE.match(line) and number > 1 and lines[number - 2].strip():
+            found.add(number - 1)
+    return found
 
 
 def find_leftovers(html: str) -> list[str]:
