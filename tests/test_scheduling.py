@@ -6,13 +6,15 @@ still running; none asserts a duration.
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
-from livevalues import Build
+from livevalues import Build, Cache, SnippetResult, run_snippets
 
 WAITS = """\
 # livevalues: timeout=30
+import threading
 import time
 from pathlib import Path
 
@@ -82,3 +84,27 @@ def test_a_value_in_a_heading_goes_in_at_conversion(tmp_path: Path) -> None:
     assert "Setext 3\n---" in converted
     assert build.fill_values("index.md", converted).startswith("## With 3 components\n\nBody: 3.")
     assert build.problems == []
+
+
+def test_an_engine_failure_fails_every_snippet_instead_of_hanging(tmp_path: Path) -> None:
+    """The thread that feeds the workers never dies silently: a build waiting on it would hang."""
+
+    class BrokenCache(Cache):
+        def put(self, *args: object, **kwargs: object) -> None:
+            raise RuntimeError("disk on fire")
+
+    project = project_with(tmp_path, {f"s{index}": "value = 1\n" for index in range(4)})
+    paths = sorted((project / "snippets").glob("*.py"))
+    outcome: list[dict[str, SnippetResult]] = []
+    waiter = threading.Thread(
+        target=lambda: outcome.append(run_snippets(paths, project, cache=BrokenCache(project / ".cache", project))),
+        daemon=True,  # should it hang, the test fails instead of hanging the suite
+    )
+    waiter.start()
+    waiter.join(60)
+    assert outcome, "run_snippets hung after an engine failure"
+    (results,) = outcome
+    assert {name: result.error is not None for name, result in results.items()} == dict.fromkeys(results, True)
+    assert any("disk on fire" in str(result.error) for result in results.values())
+    # ...and the next run gets a new pool that works.
+    assert all(result.error is None for result in run_snippets(paths, project).values())

@@ -127,7 +127,22 @@ class _Pool:
         os.write(self._wake_writer, b".")
 
     def _loop(self, size: int) -> None:
-        self._workers = [self._spawn() for _ in range(size)]
+        try:
+            self._workers = [self._spawn() for _ in range(size)]
+            self._dispatch()
+        except Exception as error:  # an engine bug: fail every job loudly rather than hang the build
+            self._closed = True
+            log.exception("livevalues: the worker pool failed")
+            with self._lock:
+                jobs = [job for worker in self._workers for job in worker.jobs] + list(self._queue)
+                self._queue.clear()
+            for worker in self._workers:
+                worker.connection.close()  # the worker exits; the next submit starts a new pool
+            for job in jobs:
+                message = f"not run: the worker pool failed ({error!r}); see the log"
+                job.batch._resolve(SnippetResult(job.path.stem, error=SnippetError(message)))
+
+    def _dispatch(self) -> None:
         while not self._closed:
             self._feed()
             ready = wait([worker.connection for worker in self._workers] + [self._wake_reader])
@@ -143,12 +158,10 @@ class _Pool:
                 except (EOFError, OSError):
                     self._replace(worker)
                     continue
-                job = worker.jobs.popleft()
+                job = worker.jobs[0]
                 assert job.id == job_id, (job.id, job_id)
-                try:
-                    job.batch.deliver(job, result)
-                except Exception as error:  # noqa: BLE001  (this thread must go on, or the build would wait forever)
-                    job.batch._resolve(SnippetResult(job.path.stem, error=SnippetError(f"engine error: {error!r}")))
+                job.batch.deliver(job, result)
+                worker.jobs.popleft()  # only now: should delivering fail, the job is still here to fail
 
     def _feed(self) -> None:
         with self._lock:
