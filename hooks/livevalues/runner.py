@@ -1,7 +1,7 @@
 """Run snippets in parallel worker processes while the caller goes on with its own work.
 
 `submit` returns at once with a `Batch`; `Batch.result(name)` waits for that one snippet only. So
-MkDocs renders a page as soon as the snippets it shows are done, while the workers run the rest.
+MkDocs converts the pages while the workers run, and waits only where it needs a value.
 A thread in this process hands jobs to the workers and collects their reports; the snippets
 themselves run in the workers' forks (see `worker.py`), never here.
 """
