@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass, field
 
 
@@ -38,3 +39,10 @@ class Problem:
                 "      " + line for frame in self.frames for line in frame.splitlines()
             )
         return text
+
+
+def how_it_ended(exit_code: int | None) -> str:
+    """A process's end in words, from an exit code in multiprocessing's convention (-N: signal N)."""
+    if exit_code is not None and exit_code < 0:
+        return f"was killed by signal {signal.Signals(-exit_code).name}"
+    return f"exited with code {exit_code}"

@@ -15,7 +15,6 @@ import logging
 import multiprocessing
 import multiprocessing.forkserver
 import os
-import signal
 import sys
 import threading
 from collections import deque
@@ -26,7 +25,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from livevalues.problems import SnippetError
+from livevalues.problems import SnippetError, how_it_ended
 from livevalues.results import Limits, SnippetResult
 
 if TYPE_CHECKING:
@@ -186,10 +185,9 @@ class _Pool:
         self._workers.remove(worker)
         if worker.jobs:
             running = worker.jobs.popleft()
-            code = worker.process.exitcode
-            how = f"was killed by signal {signal.Signals(-code).name}" if code and code < 0 else f"exited ({code})"
+            ended = how_it_ended(worker.process.exitcode)
             error = SnippetError(
-                f"the worker process that forked it {how} while it ran", _label(running.path, running.batch.root)
+                f"the worker process that forked it {ended} while it ran", _label(running.path, running.batch.root)
             )
             running.batch._resolve(SnippetResult(running.path.stem, error=error))
         with self._lock:

@@ -39,7 +39,7 @@ import matplotlib.pyplot as plt
 import threadpoolctl
 
 from livevalues import capture, notebook
-from livevalues.problems import SnippetError
+from livevalues.problems import SnippetError, how_it_ended
 from livevalues.results import Limits, SnippetResult
 
 # prctl(PR_SET_PDEATHSIG): Linux can kill a snippet's process when its worker dies; elsewhere it runs on.
@@ -201,7 +201,11 @@ def run_in_fork(path: Path, root: str, limits: Limits, is_notebook: bool, connec
     try:
         status_word, payload, deps = pickle.loads(report)
     except Exception:  # noqa: BLE001  (nothing, or a partial report: the process died before reporting)
-        return SnippetResult(path.stem, error=SnippetError(_crash_reason(status), label))
+        code = os.waitstatus_to_exitcode(status)  # -N: killed by signal N
+        message = f"its worker process {how_it_ended(code)}" + (
+            "" if code < 0 else " before reporting (os._exit or a crash)"
+        )
+        return SnippetResult(path.stem, error=SnippetError(message, label))
     if status_word == "ok":
         return SnippetResult(path.stem, values=payload, deps=deps, cacheable=True)
     error = SnippetError(payload["message"], payload["location"], tuple(payload["frames"]))
@@ -240,13 +244,6 @@ def _where_stuck(pid: int, scratch: str, path: Path, root: str) -> str | None:
 def _read_cell(scratch: str) -> str | None:
     cell = Path(scratch) / notebook.CELL_FILE
     return cell.read_text() if cell.exists() else None
-
-
-def _crash_reason(status: int) -> str:
-    if os.WIFSIGNALED(status):
-        return f"its worker process was killed by signal {signal.Signals(os.WTERMSIG(status)).name}"
-    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
-    return f"its worker process exited with code {code} before reporting (os._exit or a crash)"
 
 
 def run(path: str, root: str, scratch: str, limits: Limits, report: int, is_notebook: bool = False) -> None:
