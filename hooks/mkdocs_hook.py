@@ -57,8 +57,8 @@ def on_config(config: Any) -> None:
 def on_files(files: Any, config: Any) -> None:
     """Start what the pages use and every notebook; each notebook's page gets its executed .ipynb.
 
-    Nothing waits here: a page waits for its own snippets in on_page_markdown, a notebook page for
-    its notebook in on_pre_page, so MkDocs renders pages while the workers run the rest.
+    Nothing waits here: a notebook page waits for its notebook in on_pre_page, and values go into
+    the other pages in on_env, so MkDocs converts pages while the workers run.
     """
     global _notebooks
     assert _build is not None
@@ -69,6 +69,7 @@ def on_files(files: Any, config: Any) -> None:
         if file.src_uri.startswith("notebooks/") and file.src_uri.endswith(".py"):
             files.remove(file)  # a source, not a page nor a static copy
     _notebooks = Path(tempfile.mkdtemp(prefix="livevalues-notebooks-"))
+    _notebook_pages.clear()  # this build's notebooks only: one may have been renamed since the last
     for path in _build.notebook_sources():
         # Kebab-case in URLs, like every other page: docs/notebooks/a_b.py -> notebooks/a-b/ and a-b.ipynb.
         src_uri = f"notebooks/{path.stem.replace('_', '-')}.ipynb"

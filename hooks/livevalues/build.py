@@ -45,7 +45,7 @@ class _Page:
 
 
 class Build:
-    """Runs what a build's pages need once, expands each page as soon as its values are in; collects all problems.
+    """Runs what a build's pages need once while MkDocs converts them, then fills in the values; collects all problems.
 
     `show_problems_on_pages` (for a dev server) puts each problem on its page as a visible box,
     so the server keeps running and the next save that fixes it clears it.
@@ -110,8 +110,8 @@ class Build:
     def start(self, sources: dict[str, str]) -> None:
         """Register the pages and start every snippet they use, notebooks first; return at once.
 
-        Snippets start in the order the pages need them, so the first pages can be expanded while
-        the workers run the others; a notebook takes longest, so notebooks go first.
+        Notebooks go first (they take longest, and their pages wait for them), then snippets in the
+        order the pages use them.
         """
         needed: dict[str, None] = {}  # ordered: the order of the pages, then of their placeholders
         for src, source in sources.items():
