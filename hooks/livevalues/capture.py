@@ -199,4 +199,20 @@ def figure_svg(figure: Any, salt: str) -> str:
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML declaration and DOCTYPE
     svg = svg.replace("*{stroke", f"#{svg_id} *{{stroke")  # matplotlib's style would reach the whole page
+    svg = _renumber_ids(svg, svg_id)
     return re.sub(INK, "currentColor", svg, flags=re.I)
+
+
+GENERATED_ID = re.compile(r"\b([pmh])([0-9a-f]{10})\b")
+
+
+def _renumber_ids(svg: str, prefix: str) -> str:
+    """matplotlib's clip-path, marker and hatch ids, numbered in order of appearance.
+
+    It names them by a hash of their coordinates, whose last bits depend on the CPU's kernels:
+    the same picture would get other ids on another machine. Numbered, the SVG is the same.
+    """
+    ids: dict[str, str] = {}
+    for match in re.finditer(r'\bid="([pmh][0-9a-f]{10})"', svg):
+        ids.setdefault(match[1], f"{prefix}-{match[1][0]}{len(ids) + 1}")
+    return GENERATED_ID.sub(lambda match: ids.get(match[0], match[0]), svg) if ids else svg
