@@ -130,6 +130,8 @@ class Build:
         """Wait for every result; a failed notebook becomes a problem of the build."""
         if self._batch is not None:
             self.results.update(self._batch.wait())
+            if self.cache is not None:
+                self.cache.prune()
         problems = (self.notebook_problem(path.stem) for path in self.notebook_sources())
         self.notebook_problems = [problem for problem in problems if problem is not None]
 

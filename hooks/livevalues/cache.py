@@ -1,13 +1,15 @@
 """Snippet results cached on what they depend on, so an unchanged snippet never runs twice.
 
-An entry is found by a key over the snippet's source, its limits and the environment (Python,
-the scientific packages, the engine itself); it is valid while every project file the snippet
-imported or read still has the hash it had when the snippet ran. Page prose is never part of
-either, so a prose edit re-runs nothing.
+An entry is found by a key over the snippet's source as it was submitted, its limits and the
+environment its worker ran in (Python, the scientific packages, the engine's code as the worker
+loaded it, the machine and its numeric settings); it is valid while every project file the snippet
+imported or read still has the hash of the bytes it read then, and every file it looked for and
+did not find is still missing. Page prose is never part of either, so a prose edit re-runs nothing.
 
 Entries are written atomically (temporary file, then rename) and carry a checksum: a build killed
 at any moment, or two builds at once, never leave an entry that a later build trusts wrongly. A
 damaged entry is recomputed with a warning; a folder that cannot be written degrades to no cache.
+Each build records the entries it used; entries no recent build used are deleted (`prune`).
 """
 
 from __future__ import annotations
@@ -24,19 +26,29 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from livevalues import numerics
 from livevalues.problems import SnippetError
-from livevalues.results import Limits, SnippetResult
+from livevalues.results import ABSENT, Limits, SnippetResult
 
 log = logging.getLogger("livevalues")  # not MkDocs' logger: a cache problem must not fail --strict
 
-FORMAT = 1
+FORMAT = 2
+KEEP_BUILDS = 5  # per environment: entries that none of the last five builds used are deleted
+RECENT = 600  # seconds: an entry this young may belong to a build still running, so it is kept
+BUILDS_LOG = "builds.jsonl"
 PACKAGES = ("numpy", "scipy", "scikit-learn", "matplotlib", "threadpoolctl", "joblib", "jupytext", "nbformat")
 ENGINE = Path(__file__).resolve().parent
 
 
 def environment_fingerprint() -> str:
-    """What every result depends on besides its own files: Python, packages, the engine's code."""
+    """What every result depends on besides its own files: Python, packages, engine, machine.
+
+    Computed by MkDocs' process to look results up, and by each worker when it starts, from the
+    engine files it loaded: a result is stored under the worker's, so one computed by an engine
+    since edited (under `mkdocs serve`) is never found by the edited engine's key.
+    """
     parts = [f"format {FORMAT}", platform.python_implementation(), platform.python_version()]
+    parts.append(f"numerics {numerics.fingerprint()}")
     for package in PACKAGES:
         try:
             parts.append(f"{package} {metadata.version(package)}")
@@ -58,6 +70,8 @@ class Cache:
         self.root = root
         self.folder = folder
         self.environment = environment_fingerprint() if folder else ""
+        self.used: set[str] = set()  # the keys this build read or wrote, for `prune`
+        self._warned_environment = False
         if folder is not None:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
@@ -74,19 +88,24 @@ class Cache:
         """No entry at all (or no cache): every snippet will run."""
         return self.folder is None or not any(self.folder.glob("*.json"))
 
-    def key(self, path: Path, limits: Limits, *, is_notebook: bool = False) -> str:
+    def key(self, name: str, source: bytes, limits: Limits, *, is_notebook: bool, environment: str) -> str:
         digest = hashlib.sha256()
         kind = "notebook" if is_notebook else "snippet"  # one file, run either way, gives different values
-        for part in (self.environment, repr(limits), kind, path.name, path.read_bytes().hex()):
+        for part in (environment, repr(limits), kind, name):
             digest.update(part.encode())
             digest.update(b"\0")
+        digest.update(source)
         return digest.hexdigest()
 
-    def get(self, path: Path, limits: Limits, *, is_notebook: bool = False) -> SnippetResult | None:
-        """The stored result if its inputs are unchanged; None to run the snippet."""
+    def get(
+        self, path: Path, limits: Limits, *, is_notebook: bool = False, source: bytes | None = None
+    ) -> SnippetResult | None:
+        """The stored result for `source` (the snippet's bytes as submitted) if its inputs are unchanged."""
         if self.folder is None:
             return None
-        entry_path = self.folder / f"{self.key(path, limits, is_notebook=is_notebook)}.json"
+        source = path.read_bytes() if source is None else source
+        key = self.key(path.name, source, limits, is_notebook=is_notebook, environment=self.environment)
+        entry_path = self.folder / f"{key}.json"
         try:
             raw = entry_path.read_bytes()
         except FileNotFoundError:
@@ -98,24 +117,47 @@ class Cache:
         if entry is None:
             log.warning("livevalues: cache entry %s is damaged; running %s again", entry_path.name, path.name)
             return None
-        for dependency, digest in entry["deps"].items():
-            file = self.root / dependency
-            if not file.is_file() or file_hash(file) != digest:
-                return None
+        if self.changed(entry["deps"]):
+            return None
+        self.used.add(key)
         return _result_from_json(path.stem, entry["result"], entry["deps"])
 
-    def put(self, path: Path, limits: Limits, result: SnippetResult, *, is_notebook: bool = False) -> None:
+    def changed(self, deps: dict[str, str]) -> list[str]:
+        """The files among `deps` that no longer are as the snippet found them."""
+        return [dependency for dependency, digest in deps.items() if _state(self.root / dependency) != digest]
+
+    def put(
+        self, path: Path, limits: Limits, result: SnippetResult, *, source: bytes, is_notebook: bool = False
+    ) -> None:
+        """Store a result under the source that ran and the worker's environment, unless an input changed since.
+
+        A file edited while the snippet ran is caught here (its hash is not the one the snippet
+        read), and the result is not stored: the next build runs the snippet again.
+        """
         if self.folder is None or not result.cacheable:
             return
-        deps = {}
-        for dependency in result.deps:
-            file = self.root / dependency
-            if not file.is_file():
-                return  # read a file that is gone again: nothing to check a later build against
-            deps[dependency] = file_hash(file)
-        body = json.dumps({"deps": deps, "result": _result_to_json(result)}, sort_keys=True).encode()
+        environment = result.environment or self.environment
+        if environment != self.environment and not self._warned_environment:
+            self._warned_environment = True
+            log.warning(
+                "livevalues: the workers run engine code or settings that differ from the files now"
+                " (the engine was edited after they started): their results are kept apart;"
+                " restart `mkdocs serve` to run the new code"
+            )
+        if self.changed(result.deps):
+            return
+        try:
+            body = json.dumps({"deps": result.deps, "result": _result_to_json(result)}, sort_keys=True).encode()
+        except (TypeError, ValueError) as error:  # the worker makes values JSON-able; never fail a build here
+            log.warning("livevalues: cannot cache the result of %s (%s); it runs again next build", path.name, error)
+            return
         data = hashlib.sha256(body).hexdigest().encode() + b"\n" + body
-        target = self.folder / f"{self.key(path, limits, is_notebook=is_notebook)}.json"
+        key = self.key(path.name, source, limits, is_notebook=is_notebook, environment=environment)
+        self._write(self.folder / f"{key}.json", data)
+        self.used.add(key)
+
+    def _write(self, target: Path, data: bytes) -> None:
+        assert self.folder is not None
         try:
             handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
             with os.fdopen(handle, "wb") as stream:
@@ -124,6 +166,44 @@ class Cache:
             os.replace(temporary, target)  # atomic: readers see the old entry or the new one, whole
         except OSError as error:
             self._disable(f"cannot write to the cache folder {self.folder} ({error.strerror})")
+
+    def prune(self) -> None:
+        """Record this build's entries; delete those that none of the recent builds used.
+
+        "Recent": the last KEEP_BUILDS builds of each environment (a kernel check's runs are builds
+        of their own environment), so the folder holds at most that many versions of the site.
+        """
+        if self.folder is None:
+            return
+        log_path = self.folder / BUILDS_LOG
+        builds = []
+        with contextlib.suppress(OSError):
+            for line in log_path.read_text().splitlines():
+                with contextlib.suppress(ValueError):
+                    build = json.loads(line)
+                    if isinstance(build, dict) and {"environment", "keys"} <= build.keys():
+                        builds.append(build)
+        builds.append({"environment": self.environment, "keys": sorted(self.used)})
+        kept: list[dict[str, Any]] = []
+        for build in reversed(builds):
+            if sum(other["environment"] == build["environment"] for other in kept) < KEEP_BUILDS:
+                kept.insert(0, build)
+        self._write(log_path, "".join(json.dumps(build) + "\n" for build in kept).encode())
+        if self.folder is None:
+            return
+        keep = {key for build in kept for key in build["keys"]}
+        now = time.time()
+        for entry in self.folder.glob("*.json"):
+            with contextlib.suppress(OSError):
+                if entry.stem not in keep and now - entry.stat().st_mtime > RECENT:
+                    entry.unlink()
+
+
+def _state(file: Path) -> str:
+    """A file's hash, or ABSENT when there is nothing at that path (a directory counts as present)."""
+    if file.is_file():
+        return file_hash(file)
+    return "directory" if file.exists() else ABSENT
 
 
 def _remove_stale_temporaries(folder: Path, age: float = 600) -> None:
@@ -162,6 +242,6 @@ def _result_from_json(name: str, data: dict[str, Any], deps: dict[str, str]) -> 
         name,
         values=data["values"],
         error=None if error is None else SnippetError(error["message"], error["location"], tuple(error["frames"])),
-        deps=sorted(deps),
+        deps=dict(deps),
         from_cache=True,
     )

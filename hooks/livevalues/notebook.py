@@ -40,13 +40,13 @@ def preload() -> tuple[Any, Any]:
     return importlib.import_module("jupytext"), importlib.import_module("nbformat")
 
 
-def execute(path: Path, stdout: io.StringIO) -> tuple[dict[str, Any], str]:
-    """Run every code cell of the notebook at `path` in one namespace; (namespace, executed .ipynb JSON).
+def execute(path: Path, text: str, stdout: io.StringIO) -> tuple[dict[str, Any], str]:
+    """Run every code cell of the notebook `text` (the file at `path`, as submitted) in one namespace.
 
-    `stdout` is the worker's bounded standard output: one output limit for the whole notebook.
+    Returns (namespace, executed .ipynb JSON). `stdout` is the worker's bounded standard output:
+    one output limit for the whole notebook.
     """
     jupytext, nbformat = preload()
-    text = path.read_text(encoding="utf-8")
     notebook = jupytext.reads(text, fmt="py:percent")
     notebook.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
     namespace: dict[str, Any] = {"__name__": "__main__"}

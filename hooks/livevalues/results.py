@@ -47,9 +47,13 @@ class SnippetResult:
     name: str
     values: dict[str, dict[str, Any]] = field(default_factory=dict)
     error: SnippetError | None = None
-    deps: list[str] = field(default_factory=list)  # project files it imported or read, relative
+    # Project files it imported, read or looked for, relative to the root: the sha256 of the bytes
+    # it read, or ABSENT for a file it looked for and did not find (it may appear later).
+    deps: dict[str, str] = field(default_factory=dict)
     cacheable: bool = False  # the snippet itself reported this; not a timeout or a killed worker
+    environment: str = ""  # the cache's environment key as the worker that ran it computed it
     from_cache: bool = False
 
 
 SETTINGS = {"timeout": float, "max_output": int, "max_memory_mb": int}
+ABSENT = "absent"

@@ -25,6 +25,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from livevalues import numerics
 from livevalues.problems import SnippetError, how_it_ended
 from livevalues.results import Limits, SnippetResult
 
@@ -40,6 +41,7 @@ log = logging.getLogger("livevalues")
 class _Job:
     id: int
     path: Path
+    source: bytes  # the file as read when submitted: what runs, and what the result is stored under
     limits: Limits
     is_notebook: bool
     batch: Batch
@@ -83,7 +85,7 @@ class Batch:
 
     def deliver(self, job: _Job, result: SnippetResult) -> None:
         if self.cache:
-            self.cache.put(job.path, job.limits, result, is_notebook=job.is_notebook)
+            self.cache.put(job.path, job.limits, result, source=job.source, is_notebook=job.is_notebook)
         self._resolve(result)
 
     def _resolve(self, result: SnippetResult) -> None:
@@ -171,7 +173,14 @@ class _Pool:
                         continue
                     try:
                         worker.connection.send(
-                            (job.id, str(job.path), str(job.batch.root), job.limits, job.is_notebook)
+                            (
+                                job.id,
+                                str(job.path),
+                                job.source.decode("utf-8"),
+                                str(job.batch.root),
+                                job.limits,
+                                job.is_notebook,
+                            )
                         )
                     except OSError:  # it died: the loop sees its connection closed and replaces it
                         self._queue.appendleft(job)
@@ -238,15 +247,16 @@ def submit(
             batch._resolve(SnippetResult(path.stem, error=SnippetError(message)))
             continue
         try:
-            own_limits = limits.for_snippet(path.read_text(encoding="utf-8"))
+            source = path.read_bytes()  # read once: this is what runs and what the result is keyed on
+            own_limits = limits.for_snippet(source.decode("utf-8"))
         except (OSError, ValueError) as error:
             batch._resolve(SnippetResult(path.stem, error=SnippetError(str(error), _label(path, root))))
             continue
-        cached = cache.get(path, own_limits, is_notebook=is_notebook) if cache else None
+        cached = cache.get(path, own_limits, is_notebook=is_notebook, source=source) if cache else None
         if cached is not None:
             batch._resolve(cached)
         else:
-            todo.append(_Job(next(_ids), path, own_limits, is_notebook, batch))
+            todo.append(_Job(next(_ids), path, source, own_limits, is_notebook, batch))
     if todo:
         start_workers()
         assert _pool is not None
@@ -268,22 +278,29 @@ def run_snippets(
 def _context() -> multiprocessing.context.ForkServerContext:
     """The forkserver context, its server started with the engine and scientific stack loaded.
 
-    Python 3.12's forkserver imports its preload list before applying the parent's sys.path, so
-    the engine's folder goes on PYTHONPATH while the server starts.
+    Its environment carries the pinned numeric settings (see `numerics`): they must be there
+    before numpy and scipy load, and every worker and snippet inherits them. Python 3.12's
+    forkserver imports its preload list before applying the parent's sys.path, so the engine's
+    folder goes on PYTHONPATH while the server starts.
     """
     if ENGINE_PARENT not in sys.path:
         sys.path.insert(0, ENGINE_PARENT)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["livevalues.worker"])
-    saved = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [ENGINE_PARENT, saved]))
+    added = {
+        "PYTHONPATH": os.pathsep.join(filter(None, [ENGINE_PARENT, os.environ.get("PYTHONPATH")])),
+        **numerics.pinned_environment(os.environ),
+    }
+    saved = {name: os.environ.get(name) for name in added}
+    os.environ.update(added)
     try:
         multiprocessing.forkserver.ensure_running()
     finally:
-        if saved is None:
-            del os.environ["PYTHONPATH"]
-        else:
-            os.environ["PYTHONPATH"] = saved
+        for name, value in saved.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
     return context
 
 

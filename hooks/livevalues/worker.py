@@ -13,13 +13,15 @@ import contextlib
 import ctypes
 import faulthandler
 import gc
+import hashlib
 import importlib
+import importlib.machinery
 import io
+import linecache
 import os
 import pickle
 import re
 import resource
-import runpy
 import select
 import shutil
 import signal
@@ -27,6 +29,7 @@ import sys
 import tempfile
 import time
 import traceback
+import types
 import warnings
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -38,9 +41,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import threadpoolctl
 
-from livevalues import capture, notebook
+from livevalues import capture, notebook, numerics
+from livevalues.cache import environment_fingerprint
 from livevalues.problems import SnippetError, how_it_ended
-from livevalues.results import Limits, SnippetResult
+from livevalues.results import ABSENT, Limits, SnippetResult
 
 # prctl(PR_SET_PDEATHSIG): Linux can kill a snippet's process when its worker dies; elsewhere it runs on.
 _LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
@@ -120,6 +124,11 @@ def _warm_up() -> None:
 
 _warm_up()
 
+# What every result of this worker is stored under: the engine files as they were when it loaded them.
+ENVIRONMENT = environment_fingerprint()
+# Checked once the libraries are loaded: a pin that did not take fails every snippet, loudly.
+NUMERICS_PROBLEMS = numerics.problems()
+
 MAX_FRAMES = 4
 
 
@@ -145,20 +154,28 @@ class BoundedWriter(io.StringIO):
 def serve(connection: Connection) -> None:
     """A worker's loop: run each job it receives in a fork of itself, one at a time, and report.
 
-    A job is (id, snippet path, project root, limits, is notebook); the report is (id, SnippetResult).
-    It ends when MkDocs' side closes the connection.
+    A job is (id, snippet path, its source as submitted, project root, limits, is notebook); the
+    report is (id, SnippetResult). It ends when MkDocs' side closes the connection.
     """
     gc.freeze()  # the warm objects stay out of every fork's garbage collections: fewer pages copied
     while True:
         try:
-            job_id, path, root, limits, is_notebook = connection.recv()
+            job_id, path, source, root, limits, is_notebook = connection.recv()
         except EOFError:
             return
-        connection.send((job_id, run_in_fork(Path(path), root, limits, is_notebook, connection)))
+        if NUMERICS_PROBLEMS:
+            message = "the pinned numeric environment did not take: " + "; ".join(NUMERICS_PROBLEMS)
+            result = SnippetResult(Path(path).stem, error=SnippetError(message))
+        else:
+            result = run_in_fork(Path(path), source, root, limits, is_notebook, connection)
+        result.environment = ENVIRONMENT
+        connection.send((job_id, result))
 
 
-def run_in_fork(path: Path, root: str, limits: Limits, is_notebook: bool, connection: Connection) -> SnippetResult:
-    """Run one snippet or notebook in a child process, within its limits; its values or its error."""
+def run_in_fork(
+    path: Path, source: str, root: str, limits: Limits, is_notebook: bool, connection: Connection
+) -> SnippetResult:
+    """Run one snippet or notebook (`source`, as submitted) in a child process, within its limits."""
     if is_notebook:
         notebook.preload()  # once per worker: later notebooks fork with jupytext and nbformat loaded
     scratch = tempfile.mkdtemp(prefix=f"livevalues-{path.stem}-")
@@ -172,7 +189,7 @@ def run_in_fork(path: Path, root: str, limits: Limits, is_notebook: bool, connec
                 _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # a snippet that kills its worker ends too
             connection.close()
             os.close(report_reader)
-            run(str(path), root, scratch, limits, report_writer, is_notebook)
+            run(str(path), source, root, scratch, limits, report_writer, is_notebook)
             code = 0
         finally:
             os._exit(code)
@@ -199,7 +216,7 @@ def run_in_fork(path: Path, root: str, limits: Limits, is_notebook: bool, connec
             message = f"in code cell {cell} (In [{cell}]): {message}"
         return SnippetResult(path.stem, error=SnippetError(message, stuck or label))
     try:
-        status_word, payload, deps = pickle.loads(report)
+        status_word, payload, inputs = pickle.loads(report)
     except Exception:  # noqa: BLE001  (nothing, or a partial report: the process died before reporting)
         code = os.waitstatus_to_exitcode(status)  # -N: killed by signal N
         message = f"its worker process {how_it_ended(code)}" + (
@@ -207,9 +224,9 @@ def run_in_fork(path: Path, root: str, limits: Limits, is_notebook: bool, connec
         )
         return SnippetResult(path.stem, error=SnippetError(message, label))
     if status_word == "ok":
-        return SnippetResult(path.stem, values=payload, deps=deps, cacheable=True)
+        return SnippetResult(path.stem, values=payload, deps=inputs, cacheable=True)
     error = SnippetError(payload["message"], payload["location"], tuple(payload["frames"]))
-    return SnippetResult(path.stem, error=error, deps=deps, cacheable=True)
+    return SnippetResult(path.stem, error=error, deps=inputs, cacheable=True)
 
 
 def _read_report(reader: int, timeout: float) -> tuple[bytes, bool]:
@@ -246,10 +263,14 @@ def _read_cell(scratch: str) -> str | None:
     return cell.read_text() if cell.exists() else None
 
 
-def run(path: str, root: str, scratch: str, limits: Limits, report: int, is_notebook: bool = False) -> None:
-    """In the child: run `path` in `scratch`, write (status, values or error, files used) to fd `report`.
+def run(
+    path: str, source: str, root: str, scratch: str, limits: Limits, report: int, is_notebook: bool = False
+) -> None:
+    """In the child: run `source` (the file at `path` as submitted) in `scratch`; report to fd `report`.
 
-    A notebook (`is_notebook`) runs cell by cell; its values include `notebook`, the executed .ipynb.
+    The report is (status, values or error, inputs): the project files it read, with the hash of
+    what it read. A notebook (`is_notebook`) runs cell by cell; its values include `notebook`, the
+    executed .ipynb.
     """
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # C-level chatter (libsvm's verbose) must not reach MkDocs' console
@@ -265,13 +286,15 @@ def run(path: str, root: str, scratch: str, limits: Limits, report: int, is_note
     _limit_memory(limits.max_memory_mb)
     # On a timeout the parent sends SIGUSR1 first: the stack written here says where the snippet was stuck.
     faulthandler.register(signal.SIGUSR1, file=open(STACK_FILE, "w"), all_threads=False)  # noqa: SIM115
-    used = _record_files_used(Path(root), Path(path))
+    # Tracebacks quote the lines that ran, even if the file has been edited since.
+    linecache.cache[path] = (len(source), None, source.splitlines(keepends=True), path)
+    inputs = _record_inputs(Path(root), Path(path))
     warnings.simplefilter("error")
     try:
         if is_notebook:
-            namespace, executed = notebook.execute(Path(path), stdout)
+            namespace, executed = notebook.execute(Path(path), source, stdout)
         else:
-            namespace = runpy.run_path(path, run_name="__main__")
+            namespace = _run_script(path, source)
         for reserved in ("stdout", "notebook") if is_notebook else ("stdout",):
             if reserved in namespace:
                 raise NameError(f"`{reserved}` is a name the engine reserves; rename the variable")
@@ -279,15 +302,25 @@ def run(path: str, root: str, scratch: str, limits: Limits, report: int, is_note
         values["stdout"] = {"kind": "output", "text": stdout.getvalue()}
         if is_notebook:
             values["notebook"] = {"kind": "notebook", "ipynb": executed}
-        message: tuple[str, Any, list[str]] = ("ok", values, sorted(used))
+        message: tuple[str, Any, dict[str, str]] = ("ok", values, dict(inputs))
     except notebook.CellError as failure:
         described = describe_error(failure.error, root, limits)
         described["message"] = f"in code cell {failure.number} (In [{failure.number}]): {described['message']}"
-        message = ("error", described, sorted(used))
+        message = ("error", described, dict(inputs))
     except BaseException as error:  # noqa: BLE001  (SystemExit and KeyboardInterrupt are snippet bugs too)
-        message = ("error", describe_error(error, root, limits), sorted(used))
+        message = ("error", describe_error(error, root, limits), dict(inputs))
     with os.fdopen(report, "wb") as out:
         out.write(pickle.dumps(message))
+
+
+def _run_script(path: str, source: str) -> dict[str, Any]:
+    """Run `source` as the script `path`, as `python path` would: its module is `__main__`."""
+    code = compile(source, path, "exec", dont_inherit=True)
+    module = types.ModuleType("__main__")
+    module.__dict__.update(__file__=path, __cached__=None, __loader__=None, __package__=None, __spec__=None)
+    sys.modules["__main__"] = module  # for pickling, dataclasses and the like, as runpy does
+    exec(code, module.__dict__)
+    return module.__dict__
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -298,34 +331,94 @@ def _limit_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
 
 
-def _record_files_used(root: Path, snippet: Path) -> set[str]:
-    """Project files the snippet opens or imports, relative to the root: what its result depends on.
+def _record_inputs(root: Path, snippet: Path) -> dict[str, str]:
+    """Project files the snippet reads, imports or looks for: what its result depends on.
 
-    An audit hook sees every open, including the import system's; the engine itself and compiled
-    bytecode are left out (the engine's code and the package versions are part of the cache's
-    environment key).
+    Each maps to the sha256 of the bytes read, taken when the snippet read them, so a file edited
+    while the snippet runs is caught (the cache compares before storing). Project modules are
+    always compiled from their source, never from a `__pycache__` file, so what is hashed is what
+    ran; a module or file looked for and not found is recorded as ABSENT: when it appears, the
+    snippet runs again. The engine, installed packages and compiled bytecode are left out (the
+    engine's code and the package versions are part of the cache's environment key).
     """
-    used: set[str] = set()
+    inputs: dict[str, str] = {}
     engine = Path(__file__).resolve().parent
     # Installed packages (a .venv may sit inside the project) are keyed by their versions instead.
-    installed = [(Path(sys.prefix), Path(sys.base_prefix))]
+    installed = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
+    reading = False  # the hook reads files itself: those reads must not be recorded again
+
+    def project_file(file: Path) -> str | None:
+        """`file` relative to the root if the result may depend on it; None otherwise."""
+        file = file if file.is_absolute() else Path.cwd() / file
+        if (
+            not file.is_relative_to(root)
+            or file.is_relative_to(engine)
+            or any(file.is_relative_to(prefix) for prefix in installed)
+            or "__pycache__" in file.parts
+            or file == snippet
+        ):
+            return None
+        return file.relative_to(root).as_posix()
+
+    def record(file: Path, data: bytes | None = None) -> None:
+        nonlocal reading
+        relative = project_file(file)
+        if relative is None or (data is None and relative in inputs):
+            return
+        if data is not None:
+            inputs[relative] = hashlib.sha256(data).hexdigest()
+            return
+        reading = True
+        try:
+            inputs[relative] = hashlib.sha256(file.read_bytes()).hexdigest() if file.is_file() else ABSENT
+        except OSError:  # a directory, or unreadable: the snippet's own open fails or reads no bytes
+            if not file.exists():
+                inputs[relative] = ABSENT
+        finally:
+            reading = False
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
-        if event != "open" or not isinstance(args[0], (str, bytes)) or "w" in str(args[1] or ""):
+        if event != "open" or reading or not isinstance(args[0], (str, bytes)):
             return
-        file = Path(os.fsdecode(args[0]))
-        file = file if file.is_absolute() else Path.cwd() / file
-        inside = (
-            file.is_relative_to(root)
-            and not file.is_relative_to(engine)
-            and not any(file.is_relative_to(prefix) for prefixes in installed for prefix in prefixes)
-            and "__pycache__" not in file.parts
-        )
-        if inside and file != snippet and file.is_file():
-            used.add(file.relative_to(root).as_posix())
+        if isinstance(args[2], int) and args[2] & (os.O_WRONLY | os.O_RDWR):
+            return  # written, not read (an output file)
+        record(Path(os.fsdecode(args[0])))
 
+    class SourceLoader(importlib.machinery.SourceFileLoader):
+        """Compiles a project module from its source, and records the hash of exactly those bytes."""
+
+        def path_stats(self, path: str) -> Any:
+            raise OSError("never bytecode for a project module")  # so get_code reads the source
+
+        def get_data(self, path: str) -> bytes:
+            data = super().get_data(path)
+            record(Path(path), data)
+            return data
+
+    class Finder(importlib.machinery.FileFinder):
+        """A folder of the project on the import path: a module looked for and missing is recorded."""
+
+        def find_spec(self, fullname: str, target: types.ModuleType | None = None) -> Any:
+            spec = super().find_spec(fullname, target)
+            if spec is None:
+                tail = fullname.rpartition(".")[2]
+                for candidate in (Path(self.path) / f"{tail}.py", Path(self.path) / tail):
+                    record(candidate)
+            return spec
+
+    def path_hook(entry: str) -> Finder:
+        folder = Path(entry or ".").resolve()
+        if project_file(folder) is None or not folder.is_dir():
+            raise ImportError("not a project folder")
+        return Finder(str(folder), (SourceLoader, importlib.machinery.SOURCE_SUFFIXES))
+
+    sys.path_hooks.insert(0, path_hook)
+    for entry in list(sys.path_importer_cache):  # folders the forkserver saw before this hook existed
+        with contextlib.suppress(OSError):
+            if project_file(Path(entry or ".").resolve()) is not None:
+                del sys.path_importer_cache[entry]
     sys.addaudithook(hook)
-    return used
+    return inputs
 
 
 def describe_error(error: BaseException, root: str, limits: Limits) -> dict[str, Any]:
