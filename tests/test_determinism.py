@@ -1,22 +1,31 @@
-"""The determinism check runs snippets twice with different hash seeds and names what differs."""
+"""The determinism check: twice with two hash seeds (raw values), and under several kernels (shown text)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
+from livevalues import numerics
 
 FIXTURE = Path(__file__).parent / "determinism"
+CHECK = str(ROOT / "hooks" / "check_determinism.py")
+
+
+def check(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, CHECK, "--root", str(FIXTURE), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LIVEVALUES_CACHE_DIR": ""},
+    )
 
 
 def test_reports_unseeded_and_hash_order_dependent_values() -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "hooks" / "check_determinism.py"), "--root", str(FIXTURE)],
-        capture_output=True,
-        text=True,
-    )
+    done = check("--seeds", "hash_order", "steady", "unseeded")
     assert done.returncode == 1, done.stderr
     lines = done.stdout.splitlines()
     assert [line.split(":")[1].strip() for line in lines if line.startswith("differs:")] == [
@@ -27,9 +36,19 @@ def test_reports_unseeded_and_hash_order_dependent_values() -> None:
 
 
 def test_passes_on_deterministic_snippets() -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "hooks" / "check_determinism.py"), "--root", str(FIXTURE), "steady"],
-        capture_output=True,
-        text=True,
-    )
+    done = check("--seeds", "steady")
     assert (done.returncode, done.stdout.strip()) == (0, "1 snippets run twice: 0 values differ, 0 snippets failed")
+
+
+@pytest.mark.skipif(not numerics.can_pin(), reason="the kernel check runs x86-64 kernels: Linux on an AVX2 CPU")
+def test_reports_a_shown_value_that_flips_between_kernels() -> None:
+    """`flips.total` shows 17 digits of a matrix inverse's sum: the last ones differ between kernels."""
+    done = check("--kernels")
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    differing = [line for line in lines if line.startswith("docs/")]
+    assert [line.split(": ")[:2] for line in differing] == [["docs/index.md:5", "%{flips.total:.17g}"]]
+    assert "(avx2) | " in differing[0]
+    assert "(sse)" in differing[0]
+    assert lines[-1].startswith("kernels: 3 shown values under ")
+    assert lines[-1].endswith(": 1 differ")
