@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import http.server
+import json
 import os
 import shutil
 import socket
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from livevalues import Build
+from livevalues import Build, Cache, numerics
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -34,8 +35,13 @@ def page_sources(docs: Path = DOCS) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def rendered() -> Build:
-    """Every page of the site through the same engine calls the MkDocs hook makes."""
-    return render_all(Build(ROOT, DOCS))
+    """Every page of the site through the same engine calls the MkDocs hook makes, and its cache.
+
+    The cache is the site's own (`LIVEVALUES_CACHE_DIR`, as for `mkdocs build`): its key covers
+    every input, so a change to one snippet runs that snippet only, here and in CI.
+    """
+    folder = os.environ.get("LIVEVALUES_CACHE_DIR", str(ROOT / ".cache" / "livevalues"))
+    return render_all(Build(ROOT, DOCS, cache=Cache(Path(folder), ROOT) if folder else None))
 
 
 def render_all(build: Build) -> Build:
@@ -175,6 +181,76 @@ def built_page(site_dir: Path, url: str) -> Path:
     """The HTML file behind a site-relative URL ("glossary/parameter/", "" for the home page)."""
     path = url.split("#", 1)[0]
     return site_dir / path / "index.html" if path == "" or path.endswith("/") else site_dir / path
+
+
+# Snapshots: the numeric environment they were written in, and what an update changed.
+
+SNAPSHOTS = ROOT / "tests" / "__snapshots__" / "test_snippets.ambr"
+SNAPSHOT_MACHINE = ROOT / "tests" / "snapshot-machine.json"  # written by --snapshot-update
+BEFORE_UPDATE = pytest.StashKey[dict[str, str]]()
+
+
+def snapshot_entries(text: str) -> dict[str, str]:
+    """Each snapshot's body by its name ("test_page_values[models/svm.md]"), from syrupy's .ambr text."""
+    entries: dict[str, str] = {}
+    name = None
+    for line in text.splitlines():
+        if line.startswith("# name: "):
+            name = line.removeprefix("# name: ")
+            entries[name] = ""
+        elif name is not None:
+            entries[name] += line + "\n"
+    return entries
+
+
+def machine_note() -> str:
+    """For a failing snapshot: where the snapshots were computed, against here, and what to run."""
+    here = numerics.describe()
+    try:
+        written = json.loads(SNAPSHOT_MACHINE.read_text())
+    except (OSError, ValueError):
+        written = {}
+    differences = [
+        f"{name}: {written.get(name, '?')!r} there, {here.get(name, '')!r} here"
+        for name in sorted(set(written) | set(here))
+        if written.get(name) != here.get(name)
+    ]
+    where = (
+        "This machine's numeric environment is the one that wrote the snapshots"
+        if not differences
+        else "This machine differs from the one that wrote the snapshots:\n  " + "\n  ".join(differences)
+    )
+    return (
+        f"The values this page shows changed. {where}.\nBefore accepting them with --snapshot-update,"
+        " run `.venv/bin/python hooks/check_determinism.py --kernels`: a value that changes between"
+        " kernels must be made robust in its snippet, not accepted."
+    )
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if session.config.getoption("--snapshot-update", default=False) and SNAPSHOTS.is_file():
+        session.config.stash[BEFORE_UPDATE] = snapshot_entries(SNAPSHOTS.read_text(encoding="utf-8"))
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """After --snapshot-update: every page whose shown values changed, and the machine they came from."""
+    before = config.stash.get(BEFORE_UPDATE, None)
+    if before is None:
+        return
+    after = snapshot_entries(SNAPSHOTS.read_text(encoding="utf-8")) if SNAPSHOTS.is_file() else {}
+    changed = sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
+    if changed:
+        SNAPSHOT_MACHINE.write_text(json.dumps(numerics.describe(), indent=2, sort_keys=True) + "\n")
+    terminalreporter.section("snapshot update")
+    if not changed:
+        terminalreporter.write_line("No page's shown values changed.")
+        return
+    terminalreporter.write_line(f"Shown values changed on {len(changed)} page(s); review each before committing:")
+    for name in changed:
+        page = name.partition("[")[2].rstrip("]") or name
+        state = "new" if name not in before else "removed" if name not in after else "changed"
+        terminalreporter.write_line(f"  {state}: {'docs/' + page if page.endswith('.md') else name}")
+    terminalreporter.write_line(f"Recorded the numeric environment in {SNAPSHOT_MACHINE.relative_to(ROOT)}.")
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -7,7 +7,7 @@ it with `pytest --snapshot-update` (see CONTRIBUTING.md).
 from __future__ import annotations
 
 import pytest
-from conftest import DOCS, ROOT, page_sources
+from conftest import ROOT, machine_note, page_sources
 from livevalues import Build, SnippetResult, find_includes, find_placeholders, run_snippets
 from syrupy.assertion import SnapshotAssertion
 
@@ -40,10 +40,9 @@ def test_every_snippet_is_used_by_a_page() -> None:
 def test_page_values(rendered: Build, src: str, snapshot: SnapshotAssertion) -> None:
     page = rendered.pages[src]
     assert [str(problem) for problem in page.problems] == []
-    assert page.shown == snapshot
+    assert page.shown == snapshot, machine_note()
 
 
 def test_no_placeholder_in_docs_is_left_unresolved(rendered: Build) -> None:
     total = sum(len({p.text for p in find_placeholders(source)[0]}) for source in page_sources().values())
     assert total == sum(len(page.shown) for page in rendered.pages.values()) > 0
-    assert DOCS.is_dir()
