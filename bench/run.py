@@ -7,6 +7,9 @@ Every figure is a median of --runs runs; ratios are computed from figures of thi
 "plain" is the same site built with execution switched off (LIVEVALUES_EXECUTE=0: nothing runs,
 values show as "…", notebooks render without outputs); "compute" is every snippet and notebook
 run back to back in one warm process, timed twice: the runs alone, and with their values captured.
+Compute runs in the pinned numeric environment builds use (hooks/livevalues/numerics.py), and again
+with the kernels the libraries pick for this CPU (and, on an AVX-512 CPU, with OpenBLAS' AVX-512
+kernels and numpy's AVX-512 code), one thread each time: the ratios are what the pin costs in speed.
 """
 
 from __future__ import annotations
@@ -25,7 +28,15 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "hooks"))
+from livevalues import numerics  # noqa: E402  (the engine lives in hooks/, not in an installed package)
+
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+PINNED = {**ENV, **numerics.pinned_environment(ENV)}  # what a worker runs with
+ONE_THREAD = {name: "1" for name in numerics.THREADS}
+NATIVE = {**ENV, **ONE_THREAD}  # the kernels and SIMD code the libraries pick for this CPU
+AVX512 = {**ENV, **ONE_THREAD, "OPENBLAS_CORETYPE": "SkylakeX", "NPY_DISABLE_CPU_FEATURES": ""}
+HAS_AVX512 = {"avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"} <= numerics.cpu_flags()
 SUMMARY = re.compile(r"livevalues: (\d+) snippets: (\d+) run, \d+ from the cache(?:; (\d+) notebooks: (\d+) run)?")
 
 SNIPPET = """\
@@ -141,7 +152,7 @@ for path in snippets + notebooks:
         if path in notebooks:  # a notebook's values: its cells' outputs, figures as PNG
             plt.close("all")
             start = time.perf_counter()
-            namespace, _ = notebook.execute(path, io.StringIO())
+            namespace, _ = notebook.execute(path, path.read_text(encoding="utf-8"), io.StringIO())
         capture.capture(namespace, path.stem)
         captured += time.perf_counter() - start
         plt.close("all")
@@ -149,11 +160,12 @@ print(run, captured)
 """
 
 
-def compute_seconds(project: Path) -> tuple[float, float]:
+def compute_seconds(project: Path, environment: dict[str, str] = PINNED) -> tuple[float, float]:
     """Every snippet and notebook back to back in one process that has imported and warmed the stack.
 
     Two figures: the runs only; and the runs with their values captured as pages show them
     (figures drawn to SVG, notebook figures to PNG, estimators to tables), the same code workers run.
+    `environment`: the pinned one by default (NATIVE, AVX512: what the pin is measured against).
     """
     project = project.resolve()
     scratch = tempfile.mkdtemp(prefix="bench-compute-")
@@ -167,7 +179,7 @@ def compute_seconds(project: Path) -> tuple[float, float]:
             str(ROOT / "hooks"),
         ],
         cwd=scratch,
-        env=ENV,
+        env=environment,
         capture_output=True,
         text=True,
         check=True,
@@ -213,7 +225,7 @@ def startup_seconds() -> float:
             "-c",
             "import time; t = time.perf_counter(); import livevalues.worker; print(time.perf_counter() - t)",
         ],
-        env={**ENV, "PYTHONPATH": str(ROOT / "hooks")},
+        env={**PINNED, "PYTHONPATH": str(ROOT / "hooks")},
         capture_output=True,
         text=True,
         check=True,
@@ -292,7 +304,11 @@ def measure(name: str, project: Path, runs: int, scratch: Path) -> dict[str, flo
         warm.append(seconds)
         warm_ran.append(ran or 0)
         peaks["warm"] = max(peaks["warm"], peak)
-    computed = [compute_seconds(project) for _ in range(runs)]
+    computed, native, avx512 = [], [], []
+    for _ in range(runs):  # alternated, so that a noisy neighbour hits each alike
+        computed.append(compute_seconds(project))
+        native.append(compute_seconds(project, NATIVE))
+        avx512.append(compute_seconds(project, AVX512) if HAS_AVX512 else (float("nan"), 0.0))
     compute = statistics.median(run for run, _ in computed)
     compute_captured = statistics.median(captured for _, captured in computed)
     serve = [serve_edit_seconds(project, scratch / f"{name}-cache-0") for _ in range(runs)]
@@ -304,6 +320,8 @@ def measure(name: str, project: Path, runs: int, scratch: Path) -> dict[str, flo
         "warm_s": statistics.median(warm),
         "compute_s": compute,
         "compute_captured_s": compute_captured,
+        "compute_native_s": statistics.median(run for run, _ in native),
+        "compute_avx512_s": statistics.median(run for run, _ in avx512),
         "startup_s": statistics.median(startup_seconds() for _ in range(runs)),
         "isolation_ms": 1000 * statistics.median(isolation_seconds() for _ in range(runs)),
         "warm_snippets_run": max(warm_ran),
@@ -350,6 +368,10 @@ def main() -> None:
         ("plain MkDocs build", lambda f: f"{f['plain_s']:.2f} s"),
         ("compute, one process: runs only", lambda f: f"{f['compute_s']:.2f} s"),
         ("compute, one process: runs + values captured", lambda f: f"{f['compute_captured_s']:.2f} s"),
+        ("compute, runs only, the CPU's own kernels", lambda f: f"{f['compute_native_s']:.2f} s"),
+        ("compute, runs only, AVX-512 kernels", lambda f: f"{f['compute_avx512_s']:.2f} s"),
+        ("pinned / CPU's own kernels", lambda f: f"{f['compute_s'] / f['compute_native_s']:.2f}"),
+        ("pinned / AVX-512 kernels", lambda f: f"{f['compute_s'] / f['compute_avx512_s']:.2f}"),
         ("worker start-up (stack import + warm-up)", lambda f: f"{f['startup_s']:.2f} s"),
         ("one process per snippet, a core's time each", lambda f: f"{f['isolation_ms']:.1f} ms"),
         ("cold build", lambda f: f"{f['cold_s']:.2f} s"),
