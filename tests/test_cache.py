@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import signal
 import subprocess
@@ -13,9 +14,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from livevalues import Build, Cache, Limits, run_snippets
+from livevalues import Build, Cache, Limits, run_snippets, submit
 
 FIXTURE = Path(__file__).parent / "cache_project"
+STDOUT = {"stdout": {"kind": "output", "text": ""}}
 
 
 @pytest.fixture
@@ -184,3 +186,93 @@ def test_two_builds_at_once_share_the_cache(project: Path) -> None:
         cached = cache.get(project / "snippets" / f"s{index}.py", Limits())
         assert cached is not None
         assert cached.values["n"]["value"] == index
+
+
+# The key is taken from what ran: edits during a run, bytecode, files that appear later, the engine.
+
+
+def test_snippet_edited_while_it_runs_is_run_again(project: Path) -> None:
+    snippet = project / "snippets" / "plain.py"
+    snippet.write_text("import time\ntime.sleep(2)\nanswer = 1\n")
+    cache = Cache(project / ".cache", project)
+    batch = submit([snippet], project, cache=cache)
+    time.sleep(1)  # it runs: the edit lands mid-run, as a save under `mkdocs serve` would
+    snippet.write_text("answer = 2\n")
+    assert batch.wait()["plain"].values["answer"]["value"] == 1  # what ran: the source as submitted
+    assert run(project, "plain")["plain"] == (False, {"answer": {"kind": "scalar", "value": 2}, **STDOUT})
+
+
+def test_data_file_edited_while_it_is_read_is_read_again(project: Path) -> None:
+    reader = project / "snippets" / "reads.py"
+    reader.write_text(reader.read_text() + "import time\ntime.sleep(2)\n")
+    batch = submit([reader], project, cache=Cache(project / ".cache", project))
+    time.sleep(1)  # read already, still running
+    (project / "data" / "numbers.txt").write_text("10 20\n")
+    assert batch.wait()["reads"].values["total"]["value"] == 12
+    assert value(project, "reads", "total") == 60  # not stored: the file it read has changed since
+
+
+def test_helper_imported_from_bytecode_is_still_tracked(project: Path) -> None:
+    # `python snippets/reads.py`, as CONTRIBUTING suggests, leaves a fresh .pyc of the helper.
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, str(project / "snippets" / "reads.py")], check=True, cwd=project, env=environment)
+    assert list((project / "snippets" / "__pycache__").glob("_helper.*.pyc"))
+    assert value(project, "reads", "total") == 12
+    (project / "snippets" / "_helper.py").write_text("SCALE = 10\n")
+    assert run(project, "reads")["reads"][0] is False
+    assert value(project, "reads", "total") == 60
+
+
+def test_failure_on_a_missing_module_runs_again_when_it_appears(project: Path) -> None:
+    (project / "snippets" / "plain.py").write_text("from _later import ANSWER\nanswer = ANSWER\n")
+    assert run(project, "plain")["plain"] == (False, "ModuleNotFoundError: No module named '_later'")
+    assert run(project, "plain")["plain"][0] is True  # cached while nothing changes
+    (project / "snippets" / "_later.py").write_text("ANSWER = 7\n")
+    assert value(project, "plain", "answer") == 7
+
+
+def test_failure_on_a_missing_data_file_runs_again_when_it_appears(project: Path) -> None:
+    (project / "data" / "numbers.txt").unlink()
+    cached, error = run(project, "reads")["reads"]
+    assert (cached, str(error).startswith("FileNotFoundError")) == (False, True)
+    (project / "data" / "numbers.txt").write_text("1 2\n")
+    assert value(project, "reads", "total") == 6
+
+
+ENGINE_EDIT = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, sys.argv[2])
+    from livevalues import Cache, run_snippets
+    project, engine = Path(sys.argv[1]), Path(sys.argv[2]) / "livevalues"
+    snippets = [project / "snippets" / name for name in ("plain.py", "fails.py")]
+    run_snippets(snippets[:1], project)  # the workers start with the engine as it is now
+    capture = engine / "capture.py"
+    capture.write_text(capture.read_text() + "\\n# edited while the workers run\\n")
+    # As `mkdocs serve` does on the next rebuild: a new Cache, whose key hashes the edited files.
+    results = run_snippets(snippets[1:], project, cache=Cache(project / ".cache", project))
+    print(results["fails"].from_cache)
+    """
+)
+
+
+def test_results_of_an_engine_since_edited_are_not_trusted(project: Path, tmp_path: Path) -> None:
+    hooks = tmp_path / "hooks"
+    shutil.copytree(ROOT / "hooks" / "livevalues", hooks / "livevalues", ignore=shutil.ignore_patterns("__pycache__"))
+    done = subprocess.run([sys.executable, "-c", ENGINE_EDIT, str(project), str(hooks)], capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr
+    # A restart with the edited engine: the result the old code computed is not served as its own.
+    again = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import sys; sys.path.insert(0, {str(hooks)!r}); from pathlib import Path;"
+            "from livevalues import Cache, run_snippets; p = Path(sys.argv[1]);"
+            "print(run_snippets([p / 'snippets' / 'fails.py'], p, cache=Cache(p / '.cache', p))['fails'].from_cache)",
+            str(project),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert again.stdout.strip() == "False", again.stderr
