@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from livevalues import Build, Cache, Limits, run_snippets, submit
+from livevalues.cache import KEEP_BUILDS
 
 FIXTURE = Path(__file__).parent / "cache_project"
 STDOUT = {"stdout": {"kind": "output", "text": ""}}
@@ -276,3 +277,16 @@ def test_results_of_an_engine_since_edited_are_not_trusted(project: Path, tmp_pa
         text=True,
     )
     assert again.stdout.strip() == "False", again.stderr
+
+
+def test_entries_no_recent_build_used_are_pruned(project: Path) -> None:
+    folder = project / ".cache"
+    for version in range(KEEP_BUILDS + 2):  # a snippet edited between builds: a new entry each time
+        (project / "snippets" / "plain.py").write_text(f"answer = {version}\n")
+        Build(project, project / "docs", cache=Cache(folder, project)).run({"index.md": "%{plain.answer}"})
+        long_ago = time.time() - 3600  # older than any build that could still be running
+        for entry in folder.glob("*.json"):
+            os.utime(entry, (long_ago, long_ago))
+    assert len(list(folder.glob("*.json"))) == KEEP_BUILDS  # one per recent build
+    assert value(project, "plain", "answer") == KEEP_BUILDS + 1
+    assert run(project, "plain")["plain"][0] is True

@@ -121,3 +121,35 @@ def test_figure_keeps_its_size_and_scopes_its_style() -> None:
     assert re.search(r'<svg [^>]*width="[\d.]+pt" height="[\d.]+pt"', svg)  # Material sizes figures to content
     assert "#t-figure *{stroke" in svg
     assert "\n *{" not in svg
+
+
+def test_long_sequences_are_converted_only_where_a_page_shows_them() -> None:
+    """A 20-million-element array keeps its ends: six conversions, not twenty million."""
+
+    class Counting(list[int]):
+        read = 0
+
+        def __getitem__(self, index: object) -> object:  # type: ignore[override]
+            Counting.read += 1
+            return super().__getitem__(index)  # type: ignore[call-overload]
+
+    big = Counting(range(20_000_000))
+    value = to_value(big)
+    assert (value["items"], value["length"], Counting.read) == (
+        [0, 1, 2, 19_999_997, 19_999_998, 19_999_999],
+        20_000_000,
+        2,
+    )
+    array = to_value(np.arange(20_000_000))
+    assert (array["items"][:3], array["length"]) == ([0, 1, 2], 20_000_000)
+    assert format_value(array) == "[0, 1, 2, …, 19999998, 19999999] (20,000,000 values)"
+
+
+def test_values_no_page_could_show_say_why() -> None:
+    assert to_value(2**20000) == {
+        "kind": "unsupported",
+        "type": "int",
+        "reason": "an int of about 6,020 digits, too long to show",
+    }
+    with pytest.raises(FormatError, match="cannot be shown: a str of 2,000,000 characters"):
+        format_value(to_value("x" * 2_000_000))

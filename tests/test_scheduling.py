@@ -6,11 +6,13 @@ still running; none asserts a duration.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
 
-from livevalues import Build, Cache, SnippetResult, run_snippets
+import pytest
+from livevalues import Build, Cache, SnippetResult, run_snippets, runner
 
 WAITS = """\
 # livevalues: timeout=30
@@ -86,25 +88,64 @@ def test_a_value_in_a_heading_goes_in_at_conversion(tmp_path: Path) -> None:
     assert build.problems == []
 
 
-def test_an_engine_failure_fails_every_snippet_instead_of_hanging(tmp_path: Path) -> None:
+def test_an_engine_failure_fails_every_snippet_instead_of_hanging(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The thread that feeds the workers never dies silently: a build waiting on it would hang."""
+
+    def broken(self: object) -> None:
+        raise RuntimeError("engine bug")
+
+    project = project_with(tmp_path, {f"s{index}": "value = 1\n" for index in range(4)})
+    paths = sorted((project / "snippets").glob("*.py"))
+    outcome: list[dict[str, SnippetResult]] = []
+    with monkeypatch.context() as patch:
+        patch.setattr(runner._Pool, "_feed", broken)
+        waiter = threading.Thread(
+            target=lambda: outcome.append(run_snippets(paths, project)),
+            daemon=True,  # should it hang, the test fails instead of hanging the suite
+        )
+        waiter.start()
+        waiter.join(60)
+    assert outcome, "run_snippets hung after an engine failure"
+    (results,) = outcome
+    assert {name: result.error is not None for name, result in results.items()} == dict.fromkeys(results, True)
+    assert all("engine bug" in str(result.error) for result in results.values())
+    # ...and the next run gets a new pool that works.
+    assert all(result.error is None for result in run_snippets(paths, project).values())
+
+
+def test_a_result_that_cannot_be_stored_costs_only_its_cache_entry(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A cache that raises (a bug, a full disk) is a warning naming the snippet; every value arrives."""
 
     class BrokenCache(Cache):
         def put(self, *args: object, **kwargs: object) -> None:
             raise RuntimeError("disk on fire")
 
-    project = project_with(tmp_path, {f"s{index}": "value = 1\n" for index in range(4)})
+    project = project_with(tmp_path, {f"s{index}": f"value = {index}\n" for index in range(4)})
     paths = sorted((project / "snippets").glob("*.py"))
-    outcome: list[dict[str, SnippetResult]] = []
-    waiter = threading.Thread(
-        target=lambda: outcome.append(run_snippets(paths, project, cache=BrokenCache(project / ".cache", project))),
-        daemon=True,  # should it hang, the test fails instead of hanging the suite
-    )
-    waiter.start()
-    waiter.join(60)
-    assert outcome, "run_snippets hung after an engine failure"
-    (results,) = outcome
-    assert {name: result.error is not None for name, result in results.items()} == dict.fromkeys(results, True)
-    assert any("disk on fire" in str(result.error) for result in results.values())
-    # ...and the next run gets a new pool that works.
-    assert all(result.error is None for result in run_snippets(paths, project).values())
+    with caplog.at_level(logging.ERROR, logger="livevalues"):
+        results = run_snippets(paths, project, cache=BrokenCache(project / ".cache", project))
+    assert {name: result.values["value"]["value"] for name, result in results.items()} == {
+        f"s{index}": index for index in range(4)
+    }
+    assert sorted(caplog.messages) == [
+        f"livevalues: could not cache the result of snippets/s{index}.py" for index in range(4)
+    ]
+
+
+def test_a_value_too_big_to_store_is_its_own_problem_only(tmp_path: Path) -> None:
+    """An int Python will not write as text (or store as JSON), in a snippet that shows other values."""
+    project = project_with(tmp_path, {"huge": "n = 2**20000\nsmall = 3\n", "other": "value = 1\n"})
+    page = "Small: %{huge.small}, other: %{other.value}.\n\nHuge: %{huge.n}.\n"
+    for _ in range(2):  # computed, then from the cache: the same
+        build = Build(project, project / "docs", cache=Cache(project / ".cache", project))
+        build.run({"index.md": page})
+        html = build.fill_values("index.md", build.render_markdown("index.md", page))
+        assert html.startswith("Small: 3, other: 1.")
+        assert [str(problem) for problem in build.problems] == [
+            "docs/index.md:3: %{huge.n}: huge.n cannot be shown: an int of about 6,020 digits, too long to show"
+        ]
+    assert build.summary() == "2 snippets: 0 run, 2 from the cache"

@@ -26,6 +26,7 @@ def load(name: str) -> dict[Any, Any]:
 
 def triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
     on = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert isinstance(on, (str, dict)), on
     return {on: None} if isinstance(on, str) else dict(on)
 
 

@@ -34,6 +34,7 @@ FIGURE_STYLE: dict[Any, Any] = {  # Any: matplotlib types rcParams keys as liter
 }
 MAX_ITEMS = 50  # longer sequences keep their ends only
 SAMPLE_ITEMS = 4
+MAX_TEXT = 1_000_000  # characters: a longer string is no inline value, and would bloat every cache entry
 
 
 def capture(namespace: dict[str, Any], salt: str) -> dict[str, Value]:
@@ -42,14 +43,24 @@ def capture(namespace: dict[str, Any], salt: str) -> dict[str, Value]:
     for name, obj in namespace.items():
         if name.startswith("_") or isinstance(obj, (types.ModuleType, types.FunctionType, type)):
             continue
-        values[name] = to_value(obj, f"{salt}.{name}")
+        try:
+            values[name] = to_value(obj, f"{salt}.{name}")
+        except Exception as error:  # noqa: BLE001  (one odd value must not cost the snippet its others)
+            reason = f"capturing it raised {type(error).__name__}: {error}"
+            values[name] = {"kind": "unsupported", "type": type(obj).__name__, "reason": reason}
     return values
 
 
 def to_value(obj: Any, salt: str = "") -> Value:
-    """One object as plain data, tagged with its kind."""
+    """One object as plain data, tagged with its kind: what crosses processes and goes in the cache.
+
+    Only what a page can show is converted: the ends of a long sequence, never all of it.
+    """
     scalar = _scalar(obj)
     if scalar is not _NOT_SCALAR:
+        problem = _too_big(scalar)
+        if problem:
+            return {"kind": "unsupported", "type": type(obj).__name__, "reason": problem}
         return {"kind": "scalar", "value": scalar}
     kind = _kind(obj)
     if kind == "estimator":
@@ -58,9 +69,21 @@ def to_value(obj: Any, salt: str = "") -> Value:
         return {"kind": "figure", "svg": figure_svg(obj, salt)}
     items = _items(obj)
     if items is not None:
-        kept = items if len(items) <= MAX_ITEMS else items[:3] + items[-3:]
-        return {"kind": "list", "items": kept, "length": len(items), "tuple": isinstance(obj, tuple)}
+        kept, length = items
+        return {"kind": "list", "items": kept, "length": length, "tuple": isinstance(obj, tuple)}
     return {"kind": "unsupported", "type": type(obj).__name__}
+
+
+def _too_big(scalar: Any) -> str | None:
+    """Why a scalar cannot be shown or stored, if it cannot: an int too long for text, a huge string."""
+    if isinstance(scalar, int) and not isinstance(scalar, bool):
+        try:
+            str(scalar)
+        except ValueError:  # Python refuses to write ints of more than 4,300 digits as text
+            return f"an int of about {int(scalar.bit_length() * 0.30103):,} digits, too long to show"
+    if isinstance(scalar, str) and len(scalar) > MAX_TEXT:
+        return f"a str of {len(scalar):,} characters, more than {MAX_TEXT:,}: too long to show"
+    return None
 
 
 _NOT_SCALAR = object()
@@ -80,16 +103,23 @@ def _scalar(obj: Any) -> Any:
     return _NOT_SCALAR
 
 
-def _items(obj: Any) -> list[Any] | None:
-    """A flat list of scalars for 1-D arrays, lists and tuples; None for anything else."""
+def _items(obj: Any) -> tuple[list[Any], int] | None:
+    """The items a page may show of a 1-D array, list or tuple of scalars, and its length; None otherwise.
+
+    A sequence longer than MAX_ITEMS keeps its first and last three: a 20-million-element array
+    costs six conversions, not twenty million.
+    """
     if hasattr(obj, "ndim") and hasattr(obj, "tolist"):
         if obj.ndim != 1:
             return None
-        obj = obj.tolist()
-    if not isinstance(obj, (list, tuple)):
+    elif not isinstance(obj, (list, tuple)):
         return None
-    items = [_scalar(item) for item in obj]
-    return None if any(item is _NOT_SCALAR for item in items) else items
+    length = len(obj)
+    ends = obj if length <= MAX_ITEMS else [*obj[:3], *obj[-3:]]
+    items = [_scalar(item) for item in ends]
+    if any(item is _NOT_SCALAR or _too_big(item) for item in items):
+        return None
+    return items, length
 
 
 def _kind(obj: Any) -> str:

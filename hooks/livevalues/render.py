@@ -36,6 +36,8 @@ def format_value(value: dict[str, Any], spec: str | None = None) -> str:
         raise FormatError(f"is a {_block_name(kind)}: put the placeholder on a line of its own")
     if kind == "notebook":
         raise FormatError("is the executed notebook, published as its own page: link to it, or show one of its values")
+    if value.get("reason"):
+        raise FormatError(f"cannot be shown: {value['reason']}")
     raise FormatError(f"is a {value['type']}, which a page cannot show; compute a number, list or estimator from it")
 
 

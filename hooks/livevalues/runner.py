@@ -84,8 +84,12 @@ class Batch:
             self._ready.notify_all()
 
     def deliver(self, job: _Job, result: SnippetResult) -> None:
+        """Store the result (a failure to is that snippet's warning, nothing more) and hand it over."""
         if self.cache:
-            self.cache.put(job.path, job.limits, result, source=job.source, is_notebook=job.is_notebook)
+            try:
+                self.cache.put(job.path, job.limits, result, source=job.source, is_notebook=job.is_notebook)
+            except Exception:
+                log.exception("livevalues: could not cache the result of %s", _label(job.path, self.root))
         self._resolve(result)
 
     def _resolve(self, result: SnippetResult) -> None:
