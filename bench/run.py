@@ -115,10 +115,11 @@ def build(project: Path, cache: Path, execute: bool = True) -> tuple[float, int 
         [
             sys.executable,
             "-c",
-            "import resource, runpy, sys; sys.argv = ['mkdocs', 'build', '--strict', '-d', sys.argv[1]];"
+            "import resource, runpy, sys; sys.argv = ['mkdocs', 'build', *sys.argv[2:], '-d', sys.argv[1]];"
             " code = 0\ntry: runpy.run_module('mkdocs', run_name='__main__')\nexcept SystemExit as e: code = e.code\n"
             "print('peak_rss_kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(code)",
             str(site),
+            *(["--strict"] if execute else []),  # a strict build refuses LIVEVALUES_EXECUTE=0
         ],
         cwd=project,
         env={**ENV, "LIVEVALUES_CACHE_DIR": str(cache), "LIVEVALUES_EXECUTE": "1" if execute else "0"},

@@ -38,8 +38,13 @@ def on_config(config: Any) -> None:
         limits = livevalues.Limits().updated(settings)
     except ValueError as error:
         raise PluginError(f"mkdocs.yml: extra.livevalues: {error}") from None
-    cache = livevalues.Cache(root / cache_dir, root) if cache_dir else None
     execute = os.environ.get("LIVEVALUES_EXECUTE", "1") != "0"  # 0: a quick prose preview, nothing runs
+    if not execute and config.strict:
+        raise PluginError(
+            "LIVEVALUES_EXECUTE=0 shows every value as '…': a strict build, the one that publishes,"
+            " refuses it. Unset LIVEVALUES_EXECUTE, or preview without --strict."
+        )
+    cache = livevalues.Cache(root / cache_dir, root) if cache_dir else None
     if execute and (cache is None or cache.is_empty()):
         livevalues.start_workers()  # everything will run: let the workers load while MkDocs starts
     _build = livevalues.Build(

@@ -28,9 +28,19 @@ def test_engine_runs_nothing_and_shows_an_ellipsis() -> None:
         ]
 
 
-def test_strict_preview_build_passes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_preview_build_runs_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LIVEVALUES_EXECUTE", "0")
-    result = mkdocs("build", "--strict", "--site-dir", str(tmp_path / "site"), cwd=ROOT)
+    result = mkdocs("build", "--site-dir", str(tmp_path / "site"), cwd=ROOT)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "0 snippets: 0 run" in result.stderr
     assert "keeps … support vectors" in (tmp_path / "site" / "models" / "svm" / "index.html").read_text()
+
+
+def test_a_strict_preview_build_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A strict build is the one that publishes (the Pages workflow): "…" must never be published."""
+    monkeypatch.setenv("LIVEVALUES_EXECUTE", "0")
+    result = mkdocs("build", "--strict", "--site-dir", str(tmp_path / "site"), cwd=ROOT)
+    assert result.returncode == 1
+    assert "LIVEVALUES_EXECUTE=0 shows every value as '…': a strict build" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "site").exists()
