@@ -118,9 +118,11 @@ class _Pool:
         self._closed = True
         os.write(self._wake_writer, b".")
 
-    def _spawn(self) -> _Worker:
+    def _spawn(self, replacing: bool = False) -> _Worker:
+        """A new worker; `replacing` one that died: it kills what the dead one's snippet left behind."""
         ours, theirs = self._context.Pipe()
-        process = self._context.Process(target=_in_worker, args=(theirs,), name="livevalues-worker", daemon=True)
+        others = [worker.process.pid for worker in self._workers] if replacing else None
+        process = self._context.Process(target=_in_worker, args=(theirs, others), name="livevalues-worker", daemon=True)
         with _main_script_hidden():
             process.start()
         theirs.close()
@@ -205,7 +207,7 @@ class _Pool:
             running.batch._resolve(SnippetResult(running.path.stem, error=error))
         with self._lock:
             self._queue.extendleft(reversed(worker.jobs))
-        self._workers.append(self._spawn())
+        self._workers.append(self._spawn(replacing=True))
         log.warning("livevalues: a worker process stopped; started a new one")
 
 
@@ -294,6 +296,7 @@ def _context() -> multiprocessing.context.ForkServerContext:
     added = {
         "PYTHONPATH": os.pathsep.join(filter(None, [ENGINE_PARENT, os.environ.get("PYTHONPATH")])),
         **numerics.pinned_environment(os.environ),
+        "LIVEVALUES_FORKSERVER": "1",  # the preload sets the server up as the root of all it starts
     }
     saved = {name: os.environ.get(name) for name in added}
     os.environ.update(added)
@@ -324,14 +327,14 @@ def _main_script_hidden() -> Iterator[None]:
             main.__file__ = saved
 
 
-def _in_worker(connection: Connection) -> None:
+def _in_worker(connection: Connection, replacing: list[int] | None) -> None:
     """A worker's entry point, named here so that MkDocs' process never imports the scientific stack.
 
     The forkserver preloaded `livevalues.worker`, so in a worker this import costs nothing.
     """
     from livevalues import worker
 
-    worker.serve(connection)
+    worker.serve(connection, replacing)
 
 
 def _label(path: Path, root: Path) -> str:

@@ -9,8 +9,8 @@ worker enforces the time limit, kills what the snippet left running, and reports
 
 from __future__ import annotations
 
+import atexit
 import contextlib
-import ctypes
 import faulthandler
 import gc
 import hashlib
@@ -18,6 +18,7 @@ import importlib
 import importlib.machinery
 import io
 import linecache
+import multiprocessing.forkserver
 import os
 import pickle
 import re
@@ -31,6 +32,7 @@ import time
 import traceback
 import types
 import warnings
+from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -41,14 +43,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import threadpoolctl
 
-from livevalues import capture, notebook, numerics
+from livevalues import capture, notebook, numerics, processes
 from livevalues.cache import environment_fingerprint
 from livevalues.problems import SnippetError, how_it_ended
 from livevalues.results import ABSENT, Limits, SnippetResult
 
-# prctl(PR_SET_PDEATHSIG): Linux can kill a snippet's process when its worker dies; elsewhere it runs on.
-_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
-PR_SET_PDEATHSIG = 1
 STACK_FILE = "livevalues-stack.txt"  # where a snippet's process writes its stack on SIGUSR1, in its scratch folder
 FAULTHANDLER_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
 
@@ -124,6 +123,13 @@ def _warm_up() -> None:
 
 _warm_up()
 
+if os.environ.pop("LIVEVALUES_FORKSERVER", None):  # this import is the forkserver's preload
+    processes.adopt_orphans()  # children of a worker a snippet killed come here, not to init
+    # ...and are reaped by its loop, which would warn about each of them on MkDocs' console.
+    warnings.filterwarnings("ignore", message="forkserver: waitpid returned unexpected pid")
+    # It exits when MkDocs does (even killed); its workers, their snippets and all they started go too.
+    atexit.register(processes.kill_descendants, os.getpid())  # forks end with os._exit: never theirs
+
 # What every result of this worker is stored under: the engine files as they were when it loaded them.
 ENVIRONMENT = environment_fingerprint()
 # Checked once the libraries are loaded: a pin that did not take fails every snippet, loudly.
@@ -151,12 +157,26 @@ class BoundedWriter(io.StringIO):
         return super().write(text)
 
 
-def serve(connection: Connection) -> None:
+def serve(connection: Connection, replacing: Sequence[int] | None = None) -> None:
     """A worker's loop: run each job it receives in a fork of itself, one at a time, and report.
+
+    `replacing`: this worker replaces one a snippet killed, and these are the live workers: any
+    other process under the forkserver is an orphan of the dead one's snippet, and is killed.
 
     A job is (id, snippet path, its source as submitted, project root, limits, is notebook); the
     report is (id, SnippetResult). It ends when MkDocs' side closes the connection.
     """
+    processes.die_with_parent()  # the forkserver ends with MkDocs, and so does every worker
+    processes.adopt_orphans()  # what a snippet starts stays under this worker until it is killed
+    # multiprocessing hands each worker the write end of the pipe by which the forkserver learns
+    # that MkDocs has gone; while a worker holds it, a killed MkDocs leaves the server (and a
+    # snippet running) alive until the snippet's time limit. Only MkDocs should hold it.
+    alive = multiprocessing.forkserver._forkserver._forkserver_alive_fd  # type: ignore[attr-defined]
+    if alive is not None:
+        os.close(alive)
+        multiprocessing.forkserver._forkserver._forkserver_alive_fd = None  # type: ignore[attr-defined]
+    if replacing is not None:
+        processes.kill_descendants(os.getppid(), keep={os.getpid(), *replacing})
     gc.freeze()  # the warm objects stay out of every fork's garbage collections: fewer pages copied
     while True:
         try:
@@ -185,8 +205,7 @@ def run_in_fork(
         code = 70
         try:
             os.setpgid(0, 0)  # its own process group: a timeout kills what it started too
-            if _LIBC is not None:
-                _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # a snippet that kills its worker ends too
+            processes.die_with_parent()  # a snippet that kills its worker ends too
             connection.close()
             os.close(report_reader)
             run(str(path), source, root, scratch, limits, report_writer, is_notebook)
@@ -204,6 +223,7 @@ def run_in_fork(
             os.killpg(pid, signal.SIGKILL)  # a timeout, or processes the snippet left behind
         os.close(report_reader)
         _, status = os.waitpid(pid, 0)
+        processes.end_group(pid)  # and whatever it started outside its group
         cell = _read_cell(scratch) if is_notebook else None
         shutil.rmtree(scratch, ignore_errors=True)
     label = _relative(str(path), root)
