@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,3 +69,57 @@ def test_a_save_reruns_only_what_changed(served: tuple[Path, str, subprocess.Pop
     (project / "snippets" / "ok.py").write_text("n = 3\nratio = 0.75\n")
     wait_for(url, "a half: 75%", server)
     assert "2 snippets: 1 run, 1 from the cache" in log.read_text()  # only the edited snippet
+
+
+WAITS = """\
+# livevalues: timeout=60
+import time
+from pathlib import Path
+
+while not Path({flag!r}).exists():
+    time.sleep(0.02)
+value = "released"
+"""
+
+
+def test_a_running_snippet_blocks_nothing_and_its_page_updates_itself(tmp_path: Path) -> None:
+    """Pages that do not use it are served; its own says it runs, then shows the value unprompted."""
+    flag = tmp_path / "release"
+    fixture = tmp_path / "fixture"
+    (fixture / "docs").mkdir(parents=True)
+    (fixture / "snippets").mkdir()
+    (fixture / "snippets" / "slow.py").write_text(WAITS.format(flag=str(flag)))
+    (fixture / "snippets" / "fast.py").write_text("value = 'quick'\n")
+    (fixture / "snippets" / "stuck.py").write_text("# livevalues: timeout=2\nimport time\ntime.sleep(600)\n")
+    (fixture / "docs" / "index.md").write_text("# Fast\n\nFast: %{fast.value}.\n")
+    (fixture / "docs" / "slow.md").write_text("# Slow\n\nSlow: %{slow.value}.\n")
+    (fixture / "docs" / "stuck.md").write_text("# Stuck\n\nStuck: %{stuck.value}.\n")
+    project = make_project(tmp_path / "project", fixture)
+    port = free_port()
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=project,
+            stdout=log,
+            stderr=log,
+            env={**os.environ, **QUIET, "LIVEVALUES_CACHE_DIR": str(tmp_path / "cache")},
+        )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(base, "Fast: quick.", server)
+        assert not flag.exists()  # so `slow` is still running: it cannot end before the flag exists
+        page = wait_for(base + "slow/", "Still running", server)
+        assert "Slow: …." in page
+        assert "snippets/slow.py</code> is still running" in page
+        flag.write_text("")
+        wait_for(base + "slow/", "Slow: released.", server)  # rebuilt without any edit
+        page = wait_for(base + "stuck/", "timed out after 2 s", server)
+        assert "Still running" not in page
+        # A timeout is not cached, yet the page shows it without running it again, and again...
+        builds = log_path.read_text().count("livevalues: ")
+        time.sleep(4)
+        assert log_path.read_text().count("livevalues: ") == builds, "rebuilding in a loop"
+    finally:
+        server.terminate()
+        server.wait(10)

@@ -6,6 +6,7 @@ import difflib
 import html
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ class _Page:
     slots: list[tuple[Placeholder, int]] = field(default_factory=list)  # each token's placeholder, page line
     includes: list[tuple[str, int]] = field(default_factory=list)  # included files, page line
     shown: dict[str, str] = field(default_factory=dict)  # placeholder -> what the reader sees, as text
+    running: set[str] = field(default_factory=set)  # snippets whose values it shows are still running
     malformed: set[str] = field(default_factory=set)  # reported in Markdown: the HTML check skips them
     problems: list[Problem] = field(default_factory=list)
 
@@ -61,6 +63,7 @@ class Build:
         cache: Cache | None = None,
         show_problems_on_pages: bool = False,
         execute: bool = True,
+        wait: float | None = None,
     ):
         self.root = root
         self.docs_dir = docs_dir
@@ -71,6 +74,11 @@ class Build:
         self.cache = cache
         self.show_problems_on_pages = show_problems_on_pages
         self.execute = execute  # False: run nothing, show "…" for every value (LIVEVALUES_EXECUTE=0)
+        # A dev server's build waits at most `wait` seconds for values: what is still running then
+        # shows as running, so that the server answers, and a later build shows the result.
+        self.wait = wait
+        self._deadline: float | None = None
+        self.pending: set[str] = set()  # still running when the build stopped waiting
         self.results: dict[str, SnippetResult] = {}  # filled in as pages need them, all of them by finish()
         self._batch: Batch | None = None
         self.pages: dict[str, _Page] = {}
@@ -125,13 +133,26 @@ class Build:
         names = [name for name in needed if name in snippets] + sorted(clashes - needed.keys())
         paths = [self.snippets_dir / f"{name}.py" for name in names]
         self._batch = submit(paths, self.root, self.limits, self.cache, notebooks=notebooks)
+        if self.wait is not None:
+            self._deadline = time.monotonic() + self.wait
+
+    def _time_left(self) -> float | None:
+        return None if self._deadline is None else max(0.0, self._deadline - time.monotonic())
+
+    @property
+    def batch(self) -> Batch | None:
+        """What this build submitted: results still running arrive there after `finish`."""
+        return self._batch
 
     def finish(self) -> None:
-        """Wait for every result; a failed notebook becomes a problem of the build."""
+        """Wait for every result (or until `wait` runs out); a failed notebook becomes a problem of the build."""
         if self._batch is not None:
-            self.results.update(self._batch.wait())
-            if self.cache is not None:
-                self.cache.prune()
+            self.results.update(self._batch.wait(self._time_left()))
+            self.pending = self._batch.expected - self.results.keys()
+            if self.pending:
+                self._batch.release()
+            elif self.cache is not None:
+                self.cache.prune()  # a complete build: what it used is what the site needs now
         problems = (self.notebook_problem(path.stem) for path in self.notebook_sources())
         self.notebook_problems = [problem for problem in problems if problem is not None]
 
@@ -150,10 +171,12 @@ class Build:
 
     def _await(self, names: list[str]) -> None:
         for name in names:
-            if name not in self.results and self._batch is not None:
-                result = self._batch.result(name)
+            if name not in self.results and name not in self.pending and self._batch is not None:
+                result = self._batch.result(name, self._time_left())
                 if result is not None:
                     self.results[name] = result
+                elif name in self._batch.expected:
+                    self.pending.add(name)
 
     @staticmethod
     def _names_used(markdown: str) -> list[str]:
@@ -206,6 +229,7 @@ class Build:
         page.problems.clear()
         page.slots.clear()
         page.shown.clear()
+        page.running.clear()
         offset = _line_offset(page.source, markdown)
         page.includes = [(path, line + offset) for path, line in find_includes(markdown) if path.endswith(".py")]
         placeholders, malformed = find_placeholders(markdown)
@@ -259,6 +283,8 @@ class Build:
         text = re.sub(rf"(<p>)?LIVEVALUES{self.token}S(\d+)E(</p>)?", value, text)
         if page.problems and self.show_problems_on_pages:
             text = _problems_box(page.problems) + text
+        if page.running:
+            text = _running_box(sorted(self._source_label(name) for name in page.running)) + text
         return text
 
     def _resolve(
@@ -279,6 +305,9 @@ class Build:
             text = format_value(value, placeholder.spec)
             page.shown[placeholder.text] = text
             return text, False
+        except _StillRunning:
+            page.running.add(placeholder.snippet)
+            return RUNNING, False
         except _SnippetFailed as failure:
             error = failure.error
             kind = "snippet" if self._source_label(placeholder.snippet).startswith("snippets/") else "notebook"
@@ -293,6 +322,8 @@ class Build:
         if snippet not in self.available():
             raise LookupError(f"no snippet snippets/{snippet}.py" + _did_you_mean(snippet, self.available()))
         result = self.results.get(snippet)
+        if result is None and snippet in self.pending:
+            raise _StillRunning(snippet)
         if result is None:
             raise LookupError(f"snippet {snippet} was not run")
         if result.error is not None:
@@ -333,6 +364,10 @@ class Build:
         return 1, message
 
 
+class _StillRunning(Exception):
+    pass
+
+
 class _SnippetFailed(Exception):
     def __init__(self, error: SnippetError):
         self.error = error
@@ -353,6 +388,18 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
 def _line_offset(source: str, markdown: str) -> int:
     """Lines MkDocs removed from the top (the front matter) before handing over the Markdown."""
     return source[: len(source) - len(markdown)].count("\n") if markdown and source.endswith(markdown) else 0
+
+
+RUNNING = "…"  # what a value still being computed shows, in a page a dev server serves meanwhile
+
+
+def _running_box(files: list[str]) -> str:
+    names = ", ".join(f"<code>{html.escape(file)}</code>" for file in files)
+    return (
+        '<div class="admonition info livevalues-running"><p class="admonition-title">Still running</p>'
+        f"<p>{names} {'is' if len(files) == 1 else 'are'} still running: the values it computes show as"
+        f" {RUNNING}. This page reloads by itself when {'it is' if len(files) == 1 else 'they are'} done.</p></div>"
+    )
 
 
 def _problems_box(problems: list[Problem]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import hashlib
 import itertools
 import logging
 import multiprocessing
@@ -19,7 +20,7 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -44,7 +45,27 @@ class _Job:
     source: bytes  # the file as read when submitted: what runs, and what the result is stored under
     limits: Limits
     is_notebook: bool
-    batch: Batch
+    batches: list[Batch]  # every batch waiting for it: a rebuild joins a job still running
+    folder_state: tuple[tuple[str, int], ...]  # its folder's files when submitted (see `_folder_state`)
+
+    @property
+    def key(self) -> _Key:
+        return _key(self.path, self.source, self.limits, self.is_notebook)
+
+    @property
+    def root(self) -> Path:
+        return self.batches[0].root
+
+    @property
+    def wanted(self) -> bool:
+        return not all(batch.cancelled for batch in self.batches)
+
+
+_Key = tuple[str, str, str, bool]
+
+
+def _key(path: Path, source: bytes, limits: Limits, is_notebook: bool) -> _Key:
+    return (str(path), hashlib.sha256(source).hexdigest(), repr(limits), is_notebook)
 
 
 @dataclass
@@ -63,19 +84,26 @@ class Batch:
         self.results: dict[str, SnippetResult] = {}
         self.expected: set[str] = set()
         self.cancelled = False
+        self.released = False  # its build stopped waiting: results still to come are kept for the next
         self._ready = threading.Condition()
 
-    def result(self, name: str) -> SnippetResult | None:
-        """The named snippet's result, waiting for it if it is still running; None if not submitted."""
+    def result(self, name: str, timeout: float | None = None) -> SnippetResult | None:
+        """The named snippet's result, waiting for it (at most `timeout` s); None if not in by then."""
         with self._ready:
-            self._ready.wait_for(lambda: name in self.results or name not in self.expected or self.cancelled)
+            self._ready.wait_for(lambda: name in self.results or name not in self.expected or self.cancelled, timeout)
             return self.results.get(name)
 
-    def wait(self) -> dict[str, SnippetResult]:
-        """Every result, once all are in."""
+    def wait(self, timeout: float | None = None, names: Iterable[str] | None = None) -> dict[str, SnippetResult]:
+        """Every result (or those of `names`) once all are in, or what is in after `timeout` s."""
+        wanted = self.expected if names is None else set(names)
         with self._ready:
-            self._ready.wait_for(lambda: self.expected <= self.results.keys() or self.cancelled)
+            self._ready.wait_for(lambda: wanted <= self.results.keys() or self.cancelled, timeout)
             return dict(self.results)
+
+    def wait_for_any(self, names: set[str]) -> None:
+        """Until one of `names` has a result."""
+        with self._ready:
+            self._ready.wait_for(lambda: bool(names & self.results.keys()) or self.cancelled)
 
     def cancel(self) -> None:
         """Drop the jobs no worker has started yet (a failed build); running ones finish into the cache."""
@@ -83,19 +111,48 @@ class Batch:
             self.cancelled = True
             self._ready.notify_all()
 
-    def deliver(self, job: _Job, result: SnippetResult) -> None:
-        """Store the result (a failure to is that snippet's warning, nothing more) and hand it over."""
-        if self.cache:
-            try:
-                self.cache.put(job.path, job.limits, result, source=job.source, is_notebook=job.is_notebook)
-            except Exception:
-                log.exception("livevalues: could not cache the result of %s", _label(job.path, self.root))
-        self._resolve(result)
+    def release(self) -> None:
+        """The build goes on without the results still running (a dev server that stays responsive).
+
+        They still arrive here; one that cannot be cached (a timeout) is also kept for the next
+        submit of the same inputs, which takes it instead of running the snippet again.
+        """
+        self.released = True
 
     def _resolve(self, result: SnippetResult) -> None:
         with self._ready:
             self.results[result.name] = result
             self._ready.notify_all()
+
+
+_registry = threading.Lock()
+_running: dict[_Key, _Job] = {}  # submitted and not yet reported: a new batch joins instead of re-running
+_late: dict[_Key, tuple[SnippetResult, tuple[tuple[str, int], ...]]] = {}  # see Batch.release
+
+
+def _finish(job: _Job, result: SnippetResult) -> None:
+    """A job's end: store its result (failing to is a warning, nothing more) and hand it to every batch."""
+    with _registry:
+        if _running.get(job.key) is job:
+            del _running[job.key]
+        if not result.cacheable and any(batch.released for batch in job.batches):
+            _late[job.key] = (result, job.folder_state)
+    cache = next((batch.cache for batch in job.batches if batch.cache is not None), None)
+    if cache is not None:
+        try:
+            cache.put(job.path, job.limits, result, source=job.source, is_notebook=job.is_notebook)
+        except Exception:
+            log.exception("livevalues: could not cache the result of %s", _label(job.path, job.root))
+    for batch in job.batches:
+        batch._resolve(result)
+
+
+def _folder_state(path: Path) -> tuple[tuple[str, int], ...]:
+    """The names and modification times of the files beside `path`: a helper edited since shows here."""
+    try:
+        return tuple(sorted((entry.name, entry.stat().st_mtime_ns) for entry in os.scandir(path.parent)))
+    except OSError:
+        return ()
 
 
 class _Pool:
@@ -147,7 +204,7 @@ class _Pool:
                 worker.connection.close()  # the worker exits; the next submit starts a new pool
             for job in jobs:
                 message = f"not run: the worker pool failed ({error!r}); see the log"
-                job.batch._resolve(SnippetResult(job.path.stem, error=SnippetError(message)))
+                _finish(job, SnippetResult(job.path.stem, error=SnippetError(message)))
 
     def _dispatch(self) -> None:
         while not self._closed:
@@ -167,7 +224,7 @@ class _Pool:
                     continue
                 job = worker.jobs[0]
                 assert job.id == job_id, (job.id, job_id)
-                job.batch.deliver(job, result)
+                _finish(job, result)
                 worker.jobs.popleft()  # only now: should delivering fail, the job is still here to fail
 
     def _feed(self) -> None:
@@ -175,7 +232,10 @@ class _Pool:
             for worker in self._workers:
                 while self._queue and len(worker.jobs) < QUEUED_PER_WORKER:
                     job = self._queue.popleft()
-                    if job.batch.cancelled:
+                    if not job.wanted:
+                        with _registry:
+                            if _running.get(job.key) is job:
+                                del _running[job.key]
                         continue
                     try:
                         worker.connection.send(
@@ -183,7 +243,7 @@ class _Pool:
                                 job.id,
                                 str(job.path),
                                 job.source.decode("utf-8"),
-                                str(job.batch.root),
+                                str(job.root),
                                 job.limits,
                                 job.is_notebook,
                             )
@@ -202,9 +262,9 @@ class _Pool:
             running = worker.jobs.popleft()
             ended = how_it_ended(worker.process.exitcode)
             error = SnippetError(
-                f"the worker process that forked it {ended} while it ran", _label(running.path, running.batch.root)
+                f"the worker process that forked it {ended} while it ran", _label(running.path, running.root)
             )
-            running.batch._resolve(SnippetResult(running.path.stem, error=error))
+            _finish(running, SnippetResult(running.path.stem, error=error))
         with self._lock:
             self._queue.extendleft(reversed(worker.jobs))
         self._workers.append(self._spawn(replacing=True))
@@ -261,8 +321,20 @@ def submit(
         cached = cache.get(path, own_limits, is_notebook=is_notebook, source=source) if cache else None
         if cached is not None:
             batch._resolve(cached)
-        else:
-            todo.append(_Job(next(_ids), path, source, own_limits, is_notebook, batch))
+            continue
+        key = _key(path, source, own_limits, is_notebook)
+        with _registry:
+            late = _late.pop(key, None)
+            running = _running.get(key)
+            if late is not None and late[1] == _folder_state(path):  # nothing beside it changed since
+                result, _ = late
+                batch._resolve(replace(result, from_cache=True))
+            elif running is not None and running.wanted:
+                running.batches.append(batch)  # the same inputs, already running: wait for that run
+            else:
+                job = _Job(next(_ids), path, source, own_limits, is_notebook, [batch], _folder_state(path))
+                _running[key] = job
+                todo.append(job)
     if todo:
         start_workers()
         assert _pool is not None
