@@ -153,7 +153,7 @@ def check_seeds(root: Path, names: list[str], pages: bool) -> list[str]:
     failed = [f"failed: {name}: {values['error']}" for name, values in sorted(first.items()) if "error" in values]
     for line in found + failed:
         print(line)
-    print(f"{len(first)} snippets run twice: {len(found)} values differ, {len(failed)} snippets failed")
+    print(f"{len(first)} snippets and notebooks run twice: {len(found)} values differ, {len(failed)} failed")
     return found + failed
 
 

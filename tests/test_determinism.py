@@ -32,12 +32,15 @@ def test_reports_unseeded_and_hash_order_dependent_values() -> None:
         "hash_order.order",
         "unseeded.draw",
     ]
-    assert lines[-1] == "3 snippets run twice: 2 values differ, 0 snippets failed"
+    assert lines[-1] == "3 snippets and notebooks run twice: 2 values differ, 0 failed"
 
 
 def test_passes_on_deterministic_snippets() -> None:
     done = check("--seeds", "steady")
-    assert (done.returncode, done.stdout.strip()) == (0, "1 snippets run twice: 0 values differ, 0 snippets failed")
+    assert (done.returncode, done.stdout.strip()) == (
+        0,
+        "1 snippets and notebooks run twice: 0 values differ, 0 failed",
+    )
 
 
 @pytest.mark.skipif(not numerics.can_pin(), reason="the kernel check runs x86-64 kernels: Linux on an AVX2 CPU")

@@ -49,6 +49,8 @@ def execute(path: Path, text: str, stdout: io.StringIO) -> tuple[dict[str, Any],
     jupytext, nbformat = preload()
     notebook = jupytext.reads(text, fmt="py:percent")
     notebook.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    for index, cell in enumerate(notebook.cells, 1):
+        cell.id = f"cell-{index}"  # nbformat draws random ids: the published .ipynb would differ every build
     namespace: dict[str, Any] = {"__name__": "__main__"}
     cursor, number = 0, 0
     for cell in notebook.cells:
