@@ -1,0 +1,61 @@
+"""Every published value is computed with one BLAS kernel and one SIMD level, whatever the CPU picks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from livevalues import numerics, run_snippets
+
+PROBE = """\
+import os
+import threadpoolctl
+import scipy.linalg  # noqa: F401  (loads scipy's own OpenBLAS)
+from numpy._core._multiarray_umath import __cpu_features__
+
+blas = sorted(
+    f"{info['filepath'].rsplit('/', 1)[-1].split('-')[0]} {info.get('architecture')} {info['num_threads']}"
+    for info in threadpoolctl.threadpool_info()
+    if info["internal_api"] == "openblas"
+)
+numpy_avx512 = bool(__cpu_features__["X86_V4"])
+threads = len(os.listdir("/proc/self/task"))
+"""
+
+
+@pytest.mark.skipif(not numerics.can_pin(), reason="the pin applies to Linux on x86-64-v3 CPUs")
+def test_the_pin_reaches_both_openblas_builds_and_numpy(tmp_path: Path) -> None:
+    """What the libraries report inside a snippet, not what the environment says."""
+    (tmp_path / "probe.py").write_text(PROBE)
+    result = run_snippets([tmp_path / "probe.py"], tmp_path)["probe"]
+    assert result.error is None, result.error
+    shown = {name: value.get("value", value.get("items")) for name, value in result.values.items()}
+    assert shown["blas"] == [
+        f"libscipy_openblas {numerics.KERNEL} 1",  # scipy's
+        f"libscipy_openblas64_ {numerics.KERNEL} 1",  # numpy's
+    ]
+    assert shown["numpy_avx512"] is False
+    assert shown["threads"] == 1  # no BLAS or OpenMP thread pool was started
+
+
+def test_a_setting_the_user_made_is_kept() -> None:
+    environment = {"OPENBLAS_CORETYPE": "Sandybridge"}
+    pinned = numerics.pinned_environment(environment)
+    assert "OPENBLAS_CORETYPE" not in pinned
+    assert pinned["OMP_NUM_THREADS"] == "1"
+    assert numerics.effective(environment)["OPENBLAS_CORETYPE"] == "Sandybridge"
+
+
+def test_the_cache_key_part_follows_every_setting_that_changes_results() -> None:
+    base = numerics.fingerprint({})
+    for name, value in [
+        ("OPENBLAS_CORETYPE", "SkylakeX"),
+        ("NPY_DISABLE_CPU_FEATURES", ""),
+        ("GLIBC_TUNABLES", "glibc.cpu.hwcaps=-AVX2"),
+        ("OMP_NUM_THREADS", "2"),
+        ("PYTHONHASHSEED", "1"),
+    ]:
+        assert numerics.fingerprint({name: value}) != base, name
+    assert numerics.fingerprint({"UNRELATED": "x"}) == base
+    if numerics.can_pin():  # setting the pinned value yourself changes nothing
+        assert numerics.fingerprint({"OPENBLAS_CORETYPE": numerics.KERNEL}) == base
