@@ -43,6 +43,29 @@ def test_malformed_placeholders_are_reported_with_their_line(text: str) -> None:
     assert malformed[0].text.startswith(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("%{svm}", "missing .name: write %{svm.name}"),
+        ("%{svm.}", "the value name after the dot is empty"),
+        ("%{.x}", "the snippet name before the dot is empty"),
+        ("%{}", "empty: write %{snippet.name}"),
+        ("%{ svm.x }", "spaces are not allowed around the names"),
+        ("%{svm.x", "unclosed: no } before the end of the line"),
+        ("%{1svm.x}", "'1svm' starts with a digit"),
+        ("%{svm.x.y}", "one dot only, between the snippet and the value name"),
+        ("%{café.x}", "'café' has the non-ASCII character 'é'"),
+        ("%{svm.n-support}", "'n-support' has the character '-'"),
+        ("%{svm.x:{y}", "the format spec after ':' cannot hold { or }"),
+    ],
+)
+def test_malformed_placeholders_say_why(text: str, reason: str) -> None:
+    _, (malformed,) = find_placeholders(f"{text} here\n")
+    assert reason in malformed.reason
+    if "character" in reason or "digit" in reason:
+        assert "names are ASCII Python identifiers: letters, digits and underscores" in malformed.reason
+
+
 def test_finds_included_snippet_files() -> None:
     markdown = '```python\n--8<-- "svm.py:fit"\n```\n\n--8<-- "notes.md"\n--8<-- "a.py:1:3"\n'
     assert find_includes(markdown) == [("svm.py", 2), ("notes.md", 5), ("a.py", 6)]

@@ -214,7 +214,7 @@ class Build:
             self._problem(
                 page,
                 bad.line + offset,
-                f"malformed placeholder {bad.text!r}; the syntax is %{{snippet.name}} or %{{snippet.name:spec}}",
+                f"malformed placeholder {bad.text!r}: {bad.reason}; the syntax is %{{snippet.name}} or %{{snippet.name:spec}}",
             )
         headings = heading_lines(markdown)
         pieces, cursor = [], 0

@@ -45,10 +45,11 @@ class Placeholder:
 
 @dataclass(frozen=True)
 class Malformed:
-    """Text that opens like a placeholder but does not parse."""
+    """Text that opens like a placeholder but does not parse, and why, in the contributor's terms."""
 
     text: str
     line: int
+    reason: str = ""
 
 
 def line_of(text: str, offset: int) -> int:
@@ -107,7 +108,7 @@ def find_placeholders(markdown: str) -> tuple[list[Placeholder], list[Malformed]
         line = line_of(markdown, opening.start())
         match = PLACEHOLDER.match(markdown, opening.start())
         if match is None:
-            malformed.append(Malformed(opening.group(), line))
+            malformed.append(Malformed(opening.group(), line, why_malformed(opening.group())))
             continue
         line_start = markdown.rfind("\n", 0, match.start()) + 1
         line_end = markdown.find("\n", match.end())
@@ -119,6 +120,42 @@ def find_placeholders(markdown: str) -> tuple[list[Placeholder], list[Malformed]
             )
         )
     return found, malformed
+
+
+IDENTIFIER_RULE = "names are ASCII Python identifiers: letters, digits and underscores, not starting with a digit"
+
+
+def why_malformed(text: str) -> str:
+    """Why `text`, which opens like a placeholder, is not one: the first rule it breaks."""
+    if not text.endswith("}"):
+        return "unclosed: no } before the end of the line"
+    key, colon, spec = text[2:-1].partition(":")
+    if colon and ("{" in spec or "}" in spec):
+        return "the format spec after ':' cannot hold { or }"
+    if not key.strip():
+        return "empty: write %{snippet.name}"
+    if key != key.strip():
+        return "spaces are not allowed around the names"
+    parts = key.split(".")
+    if len(parts) == 1:
+        return f"missing .name: write %{{{key}.name}}, a value of snippets/{key}.py"
+    if len(parts) > 2:
+        return "one dot only, between the snippet and the value name: %{snippet.name}"
+    for part, what in zip(parts, ("snippet name before", "value name after"), strict=True):
+        if not part:
+            return f"the {what} the dot is empty"
+    problem = next(filter(None, map(_not_an_identifier, parts)), "it does not parse")
+    return f"{problem}; {IDENTIFIER_RULE}"
+
+
+def _not_an_identifier(name: str) -> str:
+    """What keeps `name` from being an ASCII identifier, or "" when it is one."""
+    for character in name:
+        if not character.isascii():
+            return f"{name!r} has the non-ASCII character {character!r}"
+        if not (character.isalnum() or character == "_"):
+            return f"{name!r} has the character {character!r}"
+    return f"{name!r} starts with a digit" if name[0].isdigit() else ""
 
 
 def find_includes(markdown: str) -> list[tuple[str, int]]:
