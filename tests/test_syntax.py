@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from livevalues import find_includes, find_leftovers, find_placeholders
 from livevalues.syntax import heading_lines
@@ -28,6 +30,53 @@ def test_finds_placeholders_outside_code(markdown: str, keys: list[str]) -> None
     found, malformed = find_placeholders(markdown)
     assert [placeholder.key for placeholder in found] == keys
     assert malformed == []
+
+
+# Indented code blocks, and the containers under which indented text is prose (Python-Markdown's
+# rules: content is indented 4 under an admonition, a details block, a tab, a list item or a
+# footnote; code is indented 4 more than that, after a blank line, a heading or a container's first line).
+INDENTED = {
+    "top level": "Para\n\n    %{a.x1}\n",
+    "lazy continuation": "Para\n    %{a.x1}\n",
+    "first line": "    %{a.x1}\n",
+    "after a heading": "# Title\n    %{a.x1}\n",
+    "code, then prose, then code": "Para\n\n    %{a.x1}\n\n%{a.x2}\n\n    %{a.x3}\n",
+    "a fence inside indented code": "Para\n\n    ```\n    %{a.x1}\n    ```\n\n%{a.x2}\n",
+    "tabs": "!!! note\n\t%{a.x1}\n\n\t\t%{a.x2}\n",
+    "admonition": "!!! note\n    %{a.x1}\n\n        %{a.x2}\n\n    %{a.x3}\n",
+    "admonition, code on its first line": "!!! note\n        %{a.x1}\n",
+    "admonition, blank first": "!!! note\n\n    %{a.x1}\n\n        %{a.x2}\n",
+    "admonition ended by a less indented line": "!!! note\n    text\n%{a.x1}\n\n    %{a.x2}\n",
+    "details": '??? note "Title"\n    %{a.x1}\n\n        %{a.x2}\n',
+    "details, open": "???+ note\n    %{a.x1}\n\n        %{a.x2}\n",
+    "tab": '=== "Tab"\n\n    %{a.x1}\n\n        %{a.x2}\n',
+    "admonition in a tab": '=== "Tab"\n\n    !!! note\n\n        %{a.x1}\n\n            %{a.x2}\n',
+    "list item": "- item %{a.x1}\n\n    %{a.x2}\n\n        %{a.x3}\n",
+    "list item, lazy line": "- item\n%{a.x1}\n\n    %{a.x2}\n",
+    "list ended": "- item\n\n%{a.x1}\n\n    %{a.x2}\n",
+    "two list items": "- one\n- two\n\n    %{a.x1}\n",
+    "ordered list": "1. item\n\n    %{a.x1}\n\n        %{a.x2}\n",
+    "list in an admonition": "!!! note\n    - item\n\n        %{a.x1}\n\n            %{a.x2}\n",
+    "after a list in an admonition": "!!! note\n    - item\n\n    %{a.x1}\n\n        %{a.x2}\n",
+    "footnote": "Text[^1]\n\n[^1]: note\n\n    %{a.x1}\n\n        %{a.x2}\n",
+    "fence in an admonition": "!!! note\n    ```text\n    %{a.x1}\n    ```\n    %{a.x2}\n",
+    "right after a fence": "Para\n\n```\nx\n```\n    %{a.x1}\n",
+    "after a rule that looks like a list item": "- - -\n\n    %{a.x1}\n",
+    "after a setext heading": "Title\n-----\n    %{a.x1}\n",
+}
+
+
+@pytest.mark.parametrize("markdown_text", INDENTED.values(), ids=INDENTED.keys())
+def test_indented_code_is_code_where_python_markdown_says_so(markdown_text: str) -> None:
+    """The real Python-Markdown, with the containers the site uses, decides what is code."""
+    import markdown
+
+    extensions = ["admonition", "attr_list", "md_in_html", "footnotes", "pymdownx.details", "pymdownx.superfences"]
+    html = markdown.markdown(markdown_text, extensions=[*extensions, "pymdownx.tabbed"])
+    in_code = {key for code in re.findall(r"<code>(.*?)</code>", html, re.S) for key in re.findall(r"a\.x\d", code)}
+    every = re.findall(r"a\.x\d", markdown_text)
+    found, _ = find_placeholders(markdown_text)
+    assert [placeholder.key for placeholder in found] == [key for key in every if key not in in_code]
 
 
 def test_reports_spec_line_and_whether_alone() -> None:

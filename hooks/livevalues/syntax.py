@@ -3,7 +3,9 @@
 Code is found by hand rather than with markdown-it-py: the pages are Python-Markdown with
 pymdownx extensions, where text indented under `!!! note` or `=== "Tab"` is prose and fences may
 be indented at any depth. A CommonMark parser would call that text an indented code block and
-miss those fences, so placeholders in admonitions would silently stay unexpanded.
+miss those fences, so placeholders in admonitions would silently stay unexpanded. Indented code
+blocks are found with Python-Markdown's own rule instead: indented 4 more than the content of the
+container they are in (admonition, details, tab, list item, footnote), after a blank line.
 """
 
 from __future__ import annotations
@@ -21,6 +23,13 @@ FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$
 INCLUDE = re.compile(r"""^[ \t]*-{1,}8<-{1,}[ \t]+(?P<quote>["'])(?P<target>[^"'\n]+?)(?P=quote)[ \t]*$""", re.M)
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+TAB = 4  # Python-Markdown's tab_length: content under a container, and code, are indented this much
+# Containers whose content is indented 4: admonitions, details (pymdownx.details), tabs (pymdownx.tabbed).
+CONTAINER = re.compile(r"(?:!!!|\?\?\?\+?)[ \t]*[\w-]|===[+!]{0,2}[ \t]+\"")
+# Containers whose content is indented 4 too, and which lazy lines continue: list items, footnotes.
+LIST_ITEM = re.compile(r"(?:[*+-]|\d+\.)[ \t]+\S|\[\^[^\]\s]+\]:")
+# A rule (`- - -`, `***`) or a setext underline (`===`, `---`): a block boundary, like a heading.
+RULE_OR_UNDERLINE = re.compile(r"(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+[ \t]*|-+[ \t]*)$")
 SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 PRE_OR_CODE = re.compile(r"<(pre|code|script|style)\b.*?</\1>", re.S | re.I)
 
@@ -58,30 +67,74 @@ def line_of(text: str, offset: int) -> int:
 
 
 def code_ranges(markdown: str) -> list[tuple[int, int]]:
-    """Offsets of fenced code blocks and inline code spans, where placeholders are left alone."""
+    """Offsets of code blocks (fenced and indented) and inline code spans, where placeholders are left alone."""
+    blocks = code_blocks(markdown)
+    ranges = list(blocks)
+    prose_start = 0
+    for start, end in [*blocks, (len(markdown), len(markdown))]:
+        ranges += _code_spans(markdown, prose_start, start)
+        prose_start = end
+    return sorted(ranges)
+
+
+def code_blocks(markdown: str) -> list[tuple[int, int]]:
+    """Offsets of fenced code blocks and of the lines of indented code blocks, as Python-Markdown reads them.
+
+    Indented text is prose under a container (its content is indented 4) and code when indented
+    4 more than its container's content after a blank line, a heading or the container's first
+    line; a line indented less, with no blank line before it, ends an admonition but continues a
+    list item (a "lazy" line).
+    """
     ranges: list[tuple[int, int]] = []
-    offset = 0
+    containers: list[tuple[int, bool]] = []  # (content indent, is a list item) of each open container
     fence: tuple[str, int] | None = None  # (fence character, length) while inside a fence
     fence_start = 0
-    prose_start = 0
+    fresh = True  # the next line may start an indented code block
+    code_indent: int | None = None  # while inside an indented code block: the indent its lines have
+    offset = 0
     for line in markdown.splitlines(keepends=True):
-        stripped = line.strip()
-        if fence is None:
-            match = FENCE_OPEN.match(line.rstrip("\r\n"))
-            if match and not (match["fence"][0] == "`" and "`" in match["info"]):
-                ranges += _code_spans(markdown, prose_start, offset)
-                fence = (match["fence"][0], len(match["fence"]))
-                fence_start = offset
-        elif stripped and set(stripped) == {fence[0]} and len(stripped) >= fence[1]:
-            ranges.append((fence_start, offset + len(line)))
-            fence = None
-            prose_start = offset + len(line)
-        offset += len(line)
+        start, offset = offset, offset + len(line)
+        text = line.rstrip("\r\n")
+        stripped = text.strip()
+        if fence is not None:
+            if stripped and set(stripped) == {fence[0]} and len(stripped) >= fence[1]:
+                ranges.append((fence_start, offset))
+                fence = None
+                fresh = False
+            continue
+        if not stripped:
+            fresh = True
+            continue
+        indent = len(text.expandtabs(TAB)) - len(text.expandtabs(TAB).lstrip())
+        if code_indent is not None and indent >= code_indent:
+            ranges.append((start, offset))
+            continue
+        code_indent = None
+        opens = _opens_block(stripped)
+        if fresh or opens or not (containers and containers[-1][1]):  # else a lazy line of a list item
+            while containers and indent < containers[-1][0]:
+                containers.pop()
+        base = containers[-1][0] if containers else 0
+        if fresh and indent >= base + TAB:
+            code_indent = base + TAB
+            ranges.append((start, offset))
+            continue
+        fence_match = FENCE_OPEN.match(text)
+        if fence_match and not (fence_match["fence"][0] == "`" and "`" in fence_match["info"]):
+            fence = (fence_match["fence"][0], len(fence_match["fence"]))
+            fence_start = start
+            continue
+        fresh = bool(CONTAINER.match(stripped) or ATX_HEADING.match(text) or RULE_OR_UNDERLINE.match(stripped))
+        if CONTAINER.match(stripped) or (LIST_ITEM.match(stripped) and not RULE_OR_UNDERLINE.match(stripped)):
+            containers.append((indent + TAB, bool(LIST_ITEM.match(stripped))))
     if fence is not None:  # an unclosed fence runs to the end, as in CommonMark
         ranges.append((fence_start, len(markdown)))
-    else:
-        ranges += _code_spans(markdown, prose_start, len(markdown))
-    return sorted(ranges)
+    return ranges
+
+
+def _opens_block(stripped: str) -> bool:
+    """A line that starts a block of its own, so it is not a lazy continuation of a list item."""
+    return bool(CONTAINER.match(stripped) or LIST_ITEM.match(stripped) or FENCE_OPEN.match(stripped))
 
 
 def _code_spans(markdown: str, start: int, end: int) -> list[tuple[int, int]]:
