@@ -24,6 +24,7 @@ from livevalues.render import (
 from livevalues.results import Limits, SnippetResult
 from livevalues.runner import Batch, submit
 from livevalues.syntax import (
+    OPENING,
     Placeholder,
     find_includes,
     find_leftovers,
@@ -206,7 +207,16 @@ class Build:
         page.problems.clear()
         page.slots.clear()
         page.shown.clear()
-        offset = _line_offset(page.source, markdown)
+        front_matter = _front_matter(page.source, markdown)
+        offset = front_matter.count("\n")
+        for opening in OPENING.finditer(front_matter):
+            self._problem(
+                page,
+                line_of(front_matter, opening.start()),
+                f"{opening.group()}: values are not expanded in front matter: it becomes the <title>, the"
+                " navigation, the search entry and the link preview before any value exists; show the value"
+                " in the page's text",
+            )
         page.includes = [(path, line + offset) for path, line in find_includes(markdown) if path.endswith(".py")]
         placeholders, malformed = find_placeholders(markdown)
         page.malformed = {bad.text for bad in malformed}
@@ -350,9 +360,9 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
     return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
-def _line_offset(source: str, markdown: str) -> int:
-    """Lines MkDocs removed from the top (the front matter) before handing over the Markdown."""
-    return source[: len(source) - len(markdown)].count("\n") if markdown and source.endswith(markdown) else 0
+def _front_matter(source: str, markdown: str) -> str:
+    """What MkDocs removed from the top of the page (YAML or MultiMarkdown front matter) before handing over the Markdown."""
+    return source[: len(source) - len(markdown)] if markdown and source.endswith(markdown) else ""
 
 
 def _problems_box(problems: list[Problem]) -> str:

@@ -1,0 +1,7 @@
+"""Values that carry markup: a page must show each as text, never as markup or a link that runs."""
+
+# --8<-- [start:braces]
+braces = "%{a.b}"
+# --8<-- [end:braces]
+two_lines = "two\nlines"
+number = 3
