@@ -62,3 +62,9 @@ def test_strict_build_fails_cleanly_and_writes_nothing(
 def test_good_page_builds(good_site: Path) -> None:
     page = (good_site / "good" / "index.html").read_text()
     assert "A number: 3." in page
+
+
+def test_a_value_holding_a_placeholder_is_shown_literally(good_site: Path) -> None:
+    page = (good_site / "good" / "index.html").read_text()
+    assert "Braces in a value stay text: &#37;{a.b}." in page
+    assert '<h2 id="braces">Braces &#37;{a.b} in a heading' in page

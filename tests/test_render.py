@@ -121,3 +121,16 @@ def test_figure_keeps_its_size_and_scopes_its_style() -> None:
     assert re.search(r'<svg [^>]*width="[\d.]+pt" height="[\d.]+pt"', svg)  # Material sizes figures to content
     assert "#t-figure *{stroke" in svg
     assert "\n *{" not in svg
+
+
+def test_text_that_looks_like_a_placeholder_is_not_one_in_the_html() -> None:
+    """A value's `%{...}` reaches the page as an entity, so the unexpanded-placeholder check passes it."""
+    import matplotlib.pyplot as plt
+
+    assert markdown.markdown(markdown_text("%{a.b} 50%")) == "<p>&#37;{a.b} 50%</p>"
+    figure, axes = plt.subplots()
+    axes.set_title("%{a.b}")
+    svg = format_block(to_value(figure, "t.figure"), "A title in braces", "t.figure")
+    plt.close(figure)
+    assert "%{" not in svg
+    assert "&#37;{a.b}" in svg

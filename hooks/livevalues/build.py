@@ -17,6 +17,7 @@ from livevalues.render import (
     FormatError,
     format_block,
     format_value,
+    html_text,
     markdown_text,
     output_block,
     summarize_block,
@@ -264,7 +265,7 @@ class Build:
             shown, is_block = resolved
             if is_block and opening and closing:
                 return shown  # a block replaces the paragraph Markdown wrapped its token in
-            return opening + (shown if is_block else html.escape(shown)) + closing
+            return opening + (shown if is_block else html_text(shown)) + closing
 
         text = re.sub(rf"(<p>)?LIVEVALUES{self.token}S(\d+)E(</p>)?", value, text)
         if page.problems and self.show_problems_on_pages:

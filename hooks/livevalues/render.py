@@ -13,6 +13,7 @@ SHOWN_ITEMS = 8  # longer lists show their ends and their length
 # Escaping `.`, `-` and `+` keeps a value that starts a line ("0. For…", "-1 is") from turning
 # into a list item. Never parentheses: `\(…\)` is inline math for pymdownx.arithmatex.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}|#!.+-])")
+STYLE = re.compile(r"(<style\b.*?</style>)", re.S | re.I)
 NEGATIVE_ZERO = re.compile(r"^-(?=0(\.0*)?(e[+-]?\d+)?%?$)")
 
 
@@ -58,8 +59,24 @@ def _block_name(kind: str) -> str:
 
 
 def markdown_text(text: str) -> str:
-    """Text that Markdown will show exactly as it is: HTML-escaped, markup characters escaped."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    """Text that Markdown will show exactly as it is: HTML-escaped, markup characters escaped.
+
+    A `%{` in it becomes `&#37;{`, as in `html_text`: after the markup characters are escaped,
+    which would turn the entity's `#` into `\\#`.
+    """
+    return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("%\\{", "&#37;\\{")
+
+
+def html_text(text: str) -> str:
+    """A value as HTML text. Escaped, and a `%{` in it as `&#37;{`: the reader sees it as it is, and the
+    check for placeholders that reached the HTML unexpanded does not take it for one of the page's own.
+    """
+    return literal_braces(html.escape(text))
+
+
+def literal_braces(markup: str) -> str:
+    """`%{` in HTML as `&#37;{`, which reads the same."""
+    return markup.replace("%{", "&#37;{")
 
 
 def format_block(value: dict[str, Any], spec: str | None, key: str) -> str:
@@ -117,6 +134,8 @@ def _table(value: dict[str, Any]) -> str:
 
 def _figure(svg: str, alt: str) -> str:
     label = html.escape(alt)
+    # Text in the figure (a title, a label) is a value too; a <style> holds CSS, where no entity is read.
+    svg = "".join(part if part.startswith("<style") else literal_braces(part) for part in STYLE.split(svg))
     svg = re.sub(r"<svg\b", f'<svg role="img" aria-label="{label}"', svg, count=1)
     svg = svg.replace(">", f"><title>{label}</title>", 1)
     return f'<figure class="livevalues-figure">{svg}</figure>'
