@@ -68,3 +68,9 @@ def test_a_value_holding_a_placeholder_is_shown_literally(good_site: Path) -> No
     page = (good_site / "good" / "index.html").read_text()
     assert "Braces in a value stay text: &#37;{a.b}." in page
     assert '<h2 id="braces">Braces &#37;{a.b} in a heading' in page
+
+
+def test_a_value_with_a_line_break_keeps_its_heading_whole(good_site: Path) -> None:
+    """Shown as in a paragraph, where HTML shows a line break as a space; the explicit anchor stays."""
+    page = (good_site / "good" / "index.html").read_text()
+    assert '<h2 id="lines">A value over two lines in a heading</h2>' in page

@@ -17,8 +17,8 @@ from livevalues.render import (
     FormatError,
     format_block,
     format_value,
+    heading_text,
     html_text,
-    markdown_text,
     output_block,
     summarize_block,
 )
@@ -235,7 +235,7 @@ class Build:
             if placeholder.line in headings:
                 self._await([placeholder.snippet])
                 resolved = self._resolve(page, placeholder, line, in_heading=True)
-                pieces.append(markdown_text(resolved[0]) if resolved else f"**⚠ {placeholder.key}**")
+                pieces.append(heading_text(resolved[0]) if resolved else f"**⚠ {placeholder.key}**")
             else:
                 pieces.append(f"LIVEVALUES{self.token}S{len(page.slots)}E")
                 page.slots.append((placeholder, line))

@@ -67,6 +67,13 @@ def markdown_text(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("%\\{", "&#37;\\{")
 
 
+def heading_text(text: str) -> str:
+    """`markdown_text` for a heading, which Markdown ends at a line break: each break shows as a
+    space, as HTML shows it in a paragraph, so the heading and its `{ #anchor }` stay whole.
+    """
+    return markdown_text(" ".join(text.splitlines()))
+
+
 def html_text(text: str) -> str:
     """A value as HTML text. Escaped, and a `%{` in it as `&#37;{`: the reader sees it as it is, and the
     check for placeholders that reached the HTML unexpanded does not take it for one of the page's own.
