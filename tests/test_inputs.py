@@ -6,11 +6,13 @@ values that carry markup and must reach the reader as text (`good.md`), built wi
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import make_project, mkdocs
+from conftest import QUIET, free_port, make_project, mkdocs, wait_for
 
 INPUTS = Path(__file__).parent / "inputs"
 
@@ -18,6 +20,22 @@ INPUTS = Path(__file__).parent / "inputs"
 EXPECTED = [
     (2, ["%{values.number}", "values are not expanded in front matter", "show the value in the page's text"]),
     (3, ["%{values.number}", "values are not expanded in front matter"]),
+    (
+        10,
+        [
+            "--8<-- \"values.py:exmple\": snippets/values.py has no section 'exmple'",
+            "its sections: braces, number",
+            "marked `# --8<-- [start:name]` and `# --8<-- [end:name]`",
+        ],
+    ),
+    (13, ['--8<-- "missing.md": no file missing.md in snippets/ or includes/']),
+    (
+        15,
+        [
+            '--8<-- "nests_a_typo.md": includes/nests_a_typo.md:3: --8<-- "values.py:numbr"',
+            "has no section 'numbr'; did you mean 'number'?",
+        ],
+    ),
 ]
 
 
@@ -74,3 +92,37 @@ def test_a_value_with_a_line_break_keeps_its_heading_whole(good_site: Path) -> N
     """Shown as in a paragraph, where HTML shows a line break as a space; the explicit anchor stays."""
     page = (good_site / "good" / "index.html").read_text()
     assert '<h2 id="lines">A value over two lines in a heading</h2>' in page
+
+
+def test_an_include_of_a_section_that_exists_works(good_site: Path) -> None:
+    page = (good_site / "good" / "index.html").read_text()
+    assert '<span class="n">braces</span>' in page
+    assert "two_lines" not in page  # the section only
+
+
+def test_dev_server_shows_a_bad_include_on_its_page_and_a_fix_recovers(tmp_path: Path) -> None:
+    """pymdownx.snippets raising mid-conversion left `mkdocs serve` stuck: the page never loaded."""
+    project = make_project(tmp_path / "project", INPUTS)
+    for name in ("bad.md", "good.md"):
+        (project / "docs" / name).unlink()
+    page = project / "docs" / "index.md"
+    page.write_text('# Included code\n\n```python\n--8<-- "values.py:exmple"\n```\n')
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **QUIET, "LIVEVALUES_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        shown = wait_for(url, "This page has 1 problem; a strict build fails", server)
+        assert "docs/index.md:4: --8&lt;-- &quot;values.py:exmple&quot;: snippets/values.py has no section" in shown
+        assert "Traceback" not in shown
+        page.write_text(page.read_text().replace("exmple", "number"))
+        shown = wait_for(url, '<span class="n">number</span>', server)
+        assert "problem" not in shown
+    finally:
+        server.terminate()
+        server.wait(10)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from livevalues import find_includes, find_leftovers, find_placeholders
-from livevalues.syntax import heading_lines
+from livevalues.syntax import find_include_targets, heading_lines
 
 
 @pytest.mark.parametrize(
@@ -118,6 +118,23 @@ def test_malformed_placeholders_say_why(text: str, reason: str) -> None:
 def test_finds_included_snippet_files() -> None:
     markdown = '```python\n--8<-- "svm.py:fit"\n```\n\n--8<-- "notes.md"\n--8<-- "a.py:1:3"\n'
     assert find_includes(markdown) == [("svm.py", 2), ("notes.md", 5), ("a.py", 6)]
+
+
+def test_include_targets_as_pymdownx_snippets_reads_them() -> None:
+    markdown = (
+        '--8<-- "a.py:fit"\n'
+        ';--8<-- "escaped.py"\n'
+        '--8<-- "trailing_space.py" \n'
+        "--8<--\n"
+        "b.md\n"
+        ";commented_out.md\n"
+        '--8<-- "inline_in_a_block.md"\n'
+        "--8<--\n"
+        "--8<-- 'c.py:1:3,5:6'\n"
+        '    --8<-- "Indented.py:Mixed_Case-1"\n'
+    )
+    found = [(include.path, include.section, include.line) for include in find_include_targets(markdown)]
+    assert found == [("a.py", "fit", 1), ("b.md", None, 5), ("c.py", None, 9), ("Indented.py", "Mixed_Case-1", 10)]
 
 
 def test_leftovers_ignore_code_but_not_prose() -> None:

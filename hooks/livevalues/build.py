@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import html
 import re
 import secrets
@@ -11,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from livevalues.cache import Cache
-from livevalues.problems import Problem, SnippetError
+from livevalues.includes import disable_lines, include_problem
+from livevalues.problems import Problem, SnippetError, did_you_mean
 from livevalues.render import (
     BLOCK_KINDS,
     FormatError,
@@ -27,6 +27,7 @@ from livevalues.runner import Batch, submit
 from livevalues.syntax import (
     OPENING,
     Placeholder,
+    find_include_targets,
     find_includes,
     find_leftovers,
     find_placeholders,
@@ -210,14 +211,8 @@ class Build:
         page.shown.clear()
         front_matter = _front_matter(page.source, markdown)
         offset = front_matter.count("\n")
-        for opening in OPENING.finditer(front_matter):
-            self._problem(
-                page,
-                line_of(front_matter, opening.start()),
-                f"{opening.group()}: values are not expanded in front matter: it becomes the <title>, the"
-                " navigation, the search entry and the link preview before any value exists; show the value"
-                " in the page's text",
-            )
+        self._check_front_matter(page, front_matter)
+        bad_includes = self._check_includes(page, markdown, offset)
         page.includes = [(path, line + offset) for path, line in find_includes(markdown) if path.endswith(".py")]
         placeholders, malformed = find_placeholders(markdown)
         page.malformed = {bad.text for bad in malformed}
@@ -241,7 +236,27 @@ class Build:
                 page.slots.append((placeholder, line))
             cursor = placeholder.end
         pieces.append(markdown[cursor:])
-        return "".join(pieces)
+        return disable_lines("".join(pieces), bad_includes)  # placeholders never span lines: numbers hold
+
+    def _check_front_matter(self, page: _Page, front_matter: str) -> None:
+        for opening in OPENING.finditer(front_matter):
+            self._problem(
+                page,
+                line_of(front_matter, opening.start()),
+                f"{opening.group()}: values are not expanded in front matter: it becomes the <title>, the"
+                " navigation, the search entry and the link preview before any value exists; show the value"
+                " in the page's text",
+            )
+
+    def _check_includes(self, page: _Page, markdown: str, offset: int) -> set[int]:
+        """Report each include pymdownx.snippets would fail on; their lines in `markdown`, to disable."""
+        bad = set()
+        for include in find_include_targets(markdown):
+            problem = include_problem(include, self.include_dirs, self.root)
+            if problem is not None:
+                self._problem(page, include.line + offset, f'--8<-- "{include.target}": {problem}')
+                bad.add(include.line)
+        return bad
 
     def fill_values(self, src: str, text: str) -> str:
         """Swap the tokens `render_markdown` left for values and blocks, waiting for the page's snippets.
@@ -302,7 +317,7 @@ class Build:
 
     def _value(self, snippet: str, name: str) -> dict[str, Any]:
         if snippet not in self.available():
-            raise LookupError(f"no snippet snippets/{snippet}.py" + _did_you_mean(snippet, self.available()))
+            raise LookupError(f"no snippet snippets/{snippet}.py" + did_you_mean(snippet, self.available()))
         result = self.results.get(snippet)
         if result is None:
             raise LookupError(f"snippet {snippet} was not run")
@@ -310,7 +325,7 @@ class Build:
             raise _SnippetFailed(result.error)
         if name not in result.values:
             raise LookupError(
-                f"{self._source_label(snippet)} has no value {name!r}" + _did_you_mean(name, list(result.values))
+                f"{self._source_label(snippet)} has no value {name!r}" + did_you_mean(name, list(result.values))
             )
         return result.values[name]
 
@@ -354,11 +369,6 @@ def _location(error: SnippetError, label: str) -> str:
     if error.location and error.location.startswith(label + ":"):
         return error.location
     return f"{label}:1"
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=3)
-    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
 def _front_matter(source: str, markdown: str) -> str:

@@ -20,7 +20,16 @@ PLACEHOLDER = re.compile(
 # Anything that opens like a placeholder: what PLACEHOLDER rejects here is a typo to report.
 OPENING = re.compile(r"%\{[^}\n]*\}?")
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-INCLUDE = re.compile(r"""^[ \t]*-{1,}8<-{1,}[ \t]+(?P<quote>["'])(?P<target>[^"'\n]+?)(?P=quote)[ \t]*$""", re.M)
+# pymdownx.snippets' own patterns (13.1): an include line `--8<-- "file.py:section"` or a bare
+# `--8<--` opening or closing a block of paths (a leading `;` escapes either), and a target's parts:
+# path, then line ranges (`:1:5,8:9`) or a section (`:name`).
+INCLUDE = re.compile(
+    r"""^[ \t]*(?P<escape>;*)(?:-{1,}8<-{1,}[ \t]+(?P<quoted>"(?:\\"|[^"\n\r])+?"|'(?:\\'|[^'\n\r])+?')(?![ \t])"""
+    r"""|(?P<block>-{1,}8<-{1,})(?![ \t]))\r?$"""
+)
+INCLUDE_TARGET = re.compile(
+    r"(?i)(?P<path>.*?)(?:(?::-?[0-9]*){1,2}(?:(?:,(?=[-0-9:])-?[0-9]*)(?::-?[0-9]*)?)*|:(?P<section>[a-z][-_0-9a-z]*))?$"
+)
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 TAB = 4  # Python-Markdown's tab_length: content under a container, and code, are indented this much
@@ -211,14 +220,43 @@ def _not_an_identifier(name: str) -> str:
     return f"{name!r} starts with a digit" if name[0].isdigit() else ""
 
 
+@dataclass(frozen=True)
+class Include:
+    """One file included with pymdownx.snippets: `--8<-- "svm.py:fit"`, or a path in a `--8<--` block."""
+
+    target: str  # as written: "svm.py:fit"
+    path: str  # "svm.py"
+    section: str | None  # "fit"
+    line: int
+
+
+def find_include_targets(markdown: str) -> list[Include]:
+    """Every file the text includes, as pymdownx.snippets reads the lines (in code blocks too: it does)."""
+    includes = []
+    in_block = False
+    for number, line in enumerate(markdown.split("\n"), 1):
+        match = INCLUDE.match(line)
+        if match and match["escape"]:
+            continue
+        if match and match["block"]:
+            in_block = not in_block
+            continue
+        if match and not in_block:
+            target = match["quoted"][1:-1].strip()
+        elif in_block and not match:  # pymdownx ignores an include line inside a block
+            target = line.strip()
+        else:
+            continue
+        if target and not target.startswith(";"):  # `;` comments a path out
+            parts = INCLUDE_TARGET.match(target)
+            assert parts is not None  # every part of the pattern is optional
+            includes.append(Include(target, parts["path"].strip(), parts["section"], number))
+    return includes
+
+
 def find_includes(markdown: str) -> list[tuple[str, int]]:
     """Files a page includes with pymdownx.snippets (`--8<-- "svm.py:fit"`), with their lines."""
-    includes = []
-    for match in INCLUDE.finditer(markdown):
-        target = match["target"]
-        path = re.sub(r":[A-Za-z0-9_-]+$|:\d+(?::\d+)?$", "", target)
-        includes.append((path, line_of(markdown, match.start())))
-    return includes
+    return [(include.path, include.line) for include in find_include_targets(markdown)]
 
 
 def heading_lines(markdown: str) -> set[int]:

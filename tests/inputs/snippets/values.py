@@ -4,4 +4,6 @@
 braces = "%{a.b}"
 # --8<-- [end:braces]
 two_lines = "two\nlines"
+# --8<-- [start:number]
 number = 3
+# --8<-- [end:number]
