@@ -36,6 +36,20 @@ EXPECTED = [
             "has no section 'numbr'; did you mean 'number'?",
         ],
     ),
+    (17, ["%{values.script_url}", "makes the href 'javascript:alert(1)'", "only http, https and relative URLs"]),
+    (19, ["%{values.hidden_script_url}", "makes the src ' Java\\tScript:alert(1)'"]),
+    (21, ["%{values.number}", "cannot go into the onclick attribute"]),
+    (23, ["%{values.script_figure:", "links to 'javascript:alert(1)'", "only http, https and relative URLs"]),
+    (25, ["%{values.number}", "cannot go into a <script> element"]),
+    (27, ["%{values.spaced}", "cannot be the name of a tag or an attribute"]),
+    (29, ["%{values.script_url}", "in a heading, a value is text", "not a link target"]),
+    (
+        32,
+        [
+            "%{values.linked_figure:A figure in an attribute}",
+            "a block (a table, a figure, printed output) cannot go inside a tag",
+        ],
+    ),
 ]
 
 
@@ -100,13 +114,19 @@ def test_an_include_of_a_section_that_exists_works(good_site: Path) -> None:
     assert "two_lines" not in page  # the section only
 
 
-def test_dev_server_shows_a_bad_include_on_its_page_and_a_fix_recovers(tmp_path: Path) -> None:
-    """pymdownx.snippets raising mid-conversion left `mkdocs serve` stuck: the page never loaded."""
+def test_dev_server_shows_refused_inputs_on_their_page_and_a_fix_recovers(tmp_path: Path) -> None:
+    """pymdownx.snippets raising mid-conversion left `mkdocs serve` stuck: the page never loaded.
+
+    Refused values are left out of the page the server shows, beside the problems.
+    """
     project = make_project(tmp_path / "project", INPUTS)
     for name in ("bad.md", "good.md"):
         (project / "docs" / name).unlink()
     page = project / "docs" / "index.md"
-    page.write_text('# Included code\n\n```python\n--8<-- "values.py:exmple"\n```\n')
+    page.write_text(
+        '# Included code\n\n```python\n--8<-- "values.py:exmple"\n```\n\n'
+        "[A script link](%{values.script_url})\n\n%{values.script_figure:A line that links to a script}\n"
+    )
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
@@ -117,12 +137,23 @@ def test_dev_server_shows_a_bad_include_on_its_page_and_a_fix_recovers(tmp_path:
     )
     url = f"http://127.0.0.1:{port}/"
     try:
-        shown = wait_for(url, "This page has 1 problem; a strict build fails", server)
+        shown = wait_for(url, "This page has 3 problems; a strict build fails", server)
         assert "docs/index.md:4: --8&lt;-- &quot;values.py:exmple&quot;: snippets/values.py has no section" in shown
         assert "Traceback" not in shown
-        page.write_text(page.read_text().replace("exmple", "number"))
+        assert 'href="javascript' not in shown.lower()
+        assert "<script>alert" not in shown
+        page.write_text(page.read_text().replace("exmple", "number").split("\n\n[A script link]")[0] + "\n")
         shown = wait_for(url, '<span class="n">number</span>', server)
         assert "problem" not in shown
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_values_reach_links_and_attributes_as_given_and_no_further(good_site: Path) -> None:
+    page = (good_site / "good" / "index.html").read_text()
+    assert '<a href="https://example.org/page">web link</a>' in page
+    assert '<a href="../good/#braces">relative one</a>' in page
+    assert '<a title="x&#32;onclick=alert(1)">title</a>' in page  # the space as a character reference
+    assert "<a href=x&#32;onclick=alert(1)>unquoted</a>" in page  # so it is one attribute, however quoted
+    assert '<a xlink:href="https://example.org/line" target="_blank">' in page  # a figure's link

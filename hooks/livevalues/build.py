@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from livevalues.problems import Problem, SnippetError, did_you_mean
 from livevalues.render import (
     BLOCK_KINDS,
     FormatError,
+    attribute_text,
     format_block,
     format_value,
     heading_text,
@@ -24,6 +26,7 @@ from livevalues.render import (
 )
 from livevalues.results import Limits, SnippetResult
 from livevalues.runner import Batch, submit
+from livevalues.safety import value_places
 from livevalues.syntax import (
     OPENING,
     Placeholder,
@@ -32,6 +35,7 @@ from livevalues.syntax import (
     find_leftovers,
     find_placeholders,
     heading_lines,
+    in_markup,
     line_of,
 )
 
@@ -227,7 +231,12 @@ class Build:
         for placeholder in placeholders:
             pieces.append(markdown[cursor : placeholder.start])
             line = placeholder.line + offset
-            if placeholder.line in headings:
+            if placeholder.line in headings and in_markup(markdown, placeholder):
+                # A heading's values go in as Markdown, before the checks on the HTML: text only.
+                message = "in a heading, a value is text: not a link target, an HTML tag or an attribute list"
+                self._problem(page, line, f"{placeholder.text}: {message}; put the link in the text below the heading")
+                pieces.append(f"**⚠ {placeholder.key}**")
+            elif placeholder.line in headings:
                 self._await([placeholder.snippet])
                 resolved = self._resolve(page, placeholder, line, in_heading=True)
                 pieces.append(heading_text(resolved[0]) if resolved else f"**⚠ {placeholder.key}**")
@@ -271,21 +280,57 @@ class Build:
                 message = f"includes {path}, whose snippet {result.error.describe()}"
                 self._problem(page, line, message, result.error.frames)
 
+        token = re.compile(rf"LIVEVALUES{self.token}S(\d+)E")
+        resolved: dict[int, tuple[str, bool] | None] = {}
+
+        def resolve(index: int) -> tuple[str, bool] | None:
+            if index not in resolved:
+                placeholder, line = page.slots[index]
+                resolved[index] = self._resolve(page, placeholder, line)
+            return resolved[index]
+
+        in_attributes, refused = self._check_places(page, text, token, resolve)
+
         def value(match: re.Match[str]) -> str:
             opening, index, closing = match.group(1) or "", int(match.group(2)), match.group(3) or ""
-            placeholder, line = page.slots[index]
-            resolved = self._resolve(page, placeholder, line)
-            if resolved is None:
-                return f"{opening}<strong>⚠ {html.escape(placeholder.key)}</strong>{closing}"
-            shown, is_block = resolved
-            if is_block and opening and closing:
-                return shown  # a block replaces the paragraph Markdown wrapped its token in
-            return opening + (shown if is_block else html_text(shown)) + closing
+            if index in refused:
+                return opening + closing
+            key = page.slots[index][0].key
+            if index in in_attributes:
+                return opening + attribute_text(_inline(resolve(index)) or f"⚠ {key}") + closing
+            shown = resolve(index)
+            if shown is None:
+                return f"{opening}<strong>⚠ {html.escape(key)}</strong>{closing}"
+            if shown[1] and opening and closing:
+                return shown[0]  # a block replaces the paragraph Markdown wrapped its token in
+            return opening + (shown[0] if shown[1] else html_text(shown[0])) + closing
 
-        text = re.sub(rf"(<p>)?LIVEVALUES{self.token}S(\d+)E(</p>)?", value, text)
+        text = re.sub(rf"(<p>)?{token.pattern}(</p>)?", value, text)
         if page.problems and self.show_problems_on_pages:
             text = _problems_box(page.problems) + text
         return text
+
+    def _check_places(
+        self,
+        page: _Page,
+        text: str,
+        token: re.Pattern[str],
+        resolve: Callable[[int], tuple[str, bool] | None],
+    ) -> tuple[set[int], set[int]]:
+        """Slots whose token sits in an attribute, and slots refused where they sit (reported); see `safety`."""
+        in_attributes: set[int] = set()
+        refused: set[int] = set()
+        for place in value_places(text, token):
+            reason = place.refusal(lambda written: token.sub(lambda m: _inline(resolve(int(m[1]))), written))
+            if reason is None and any((shown := resolve(slot)) and shown[1] for slot in place.slots):
+                reason = "a block (a table, a figure, printed output) cannot go inside a tag"
+            if reason is None:
+                in_attributes.update(place.slots)
+                continue
+            placeholders = " ".join(dict.fromkeys(page.slots[slot][0].text for slot in place.slots))
+            self._problem(page, page.slots[place.slots[0]][1], f"{placeholders}: {reason}")
+            refused.update(place.slots)
+        return in_attributes, refused
 
     def _resolve(
         self, page: _Page, placeholder: Placeholder, line: int, in_heading: bool = False
@@ -357,6 +402,11 @@ class Build:
                         " a page's own Markdown, not in included files"
                     )
         return 1, message
+
+
+def _inline(resolved: tuple[str, bool] | None) -> str:
+    """A resolved value's text; "" for a block or a value that failed (reported already)."""
+    return resolved[0] if resolved is not None and not resolved[1] else ""
 
 
 class _SnippetFailed(Exception):

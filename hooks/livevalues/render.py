@@ -6,6 +6,8 @@ import html
 import re
 from typing import Any
 
+from livevalues.safety import svg_problem
+
 INLINE_KINDS = {"scalar", "list"}
 BLOCK_KINDS = {"table", "figure", "output"}
 SHOWN_ITEMS = 8  # longer lists show their ends and their length
@@ -81,6 +83,13 @@ def html_text(text: str) -> str:
     return literal_braces(html.escape(text))
 
 
+def attribute_text(text: str) -> str:
+    """`html_text` for an attribute's value: whitespace as character references, so that a value in an
+    unquoted attribute (`<a href=%{s.url}>`, raw HTML) stays that attribute's value and adds no other.
+    """
+    return re.sub(r"[\t\n\f\r ]", lambda match: f"&#{ord(match[0])};", html_text(text))
+
+
 def literal_braces(markup: str) -> str:
     """`%{` in HTML as `&#37;{`, which reads the same."""
     return markup.replace("%{", "&#37;{")
@@ -94,6 +103,8 @@ def format_block(value: dict[str, Any], spec: str | None, key: str) -> str:
     if kind == "figure":
         if not spec or not spec.strip():
             raise FormatError(f"is a figure and needs alt text: %{{{key}:What the figure shows}}")
+        if problem := svg_problem(value["svg"]):  # here, so a figure read from the cache is checked too
+            raise FormatError(f"is a figure that {problem}")
         return _figure(value["svg"], spec.strip())
     if kind == "output":
         if not value["text"]:

@@ -40,6 +40,8 @@ LIST_ITEM = re.compile(r"(?:[*+-]|\d+\.)[ \t]+\S|\[\^[^\]\s]+\]:")
 # A rule (`- - -`, `***`) or a setext underline (`===`, `---`): a block boundary, like a heading.
 RULE_OR_UNDERLINE = re.compile(r"(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+[ \t]*|-+[ \t]*)$")
 SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+# Markup a placeholder can sit inside of: a link target `](`, an HTML tag `<a `, an attribute list `{ `.
+IN_MARKUP = re.compile(r"\]\([^)]*\Z|<[A-Za-z/!?][^>]*\Z|\{[^}]*\Z")
 PRE_OR_CODE = re.compile(r"<(pre|code|script|style)\b.*?</\1>", re.S | re.I)
 
 
@@ -257,6 +259,12 @@ def find_include_targets(markdown: str) -> list[Include]:
 def find_includes(markdown: str) -> list[tuple[str, int]]:
     """Files a page includes with pymdownx.snippets (`--8<-- "svm.py:fit"`), with their lines."""
     return [(include.path, include.line) for include in find_include_targets(markdown)]
+
+
+def in_markup(markdown: str, placeholder: Placeholder) -> bool:
+    """Whether the placeholder is inside a link target, an HTML tag or an attribute list on its line."""
+    line_start = markdown.rfind("\n", 0, placeholder.start) + 1
+    return IN_MARKUP.search(markdown, line_start, placeholder.start) is not None
 
 
 def heading_lines(markdown: str) -> set[int]:
