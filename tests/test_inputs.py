@@ -50,6 +50,8 @@ EXPECTED = [
             "a block (a table, a figure, printed output) cannot go inside a tag",
         ],
     ),
+    (35, ["%{bad_limits.value}", "snippets/bad_limits.py:3", "timeout: 'inf' is not a finite number", "at most 600"]),
+    (37, ["%{values.number:>30000000}", "width 30000000 is more than 100, the most a format spec may ask for"]),
 ]
 
 

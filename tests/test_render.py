@@ -42,6 +42,8 @@ def test_inline_values(obj: object, spec: str | None, shown: str) -> None:
     ("obj", "spec", "message"),
     [
         (196, ".3q", "format spec '.3q' does not apply to int 196"),
+        (196, ">30000000", "format spec '>30000000': width 30000000 is more than 100"),
+        (0.5, "0>10.200f", "format spec '0>10.200f': precision 200 is more than 100"),
         ("rbf", ".2f", "format spec '.2f' does not apply to str 'rbf'"),
         (np.zeros((2, 2)), None, "is a ndarray, which a page cannot show"),
         (LinearRegression(), None, "put the placeholder on a line of its own"),

@@ -16,6 +16,8 @@ SHOWN_ITEMS = 8  # longer lists show their ends and their length
 # into a list item. Never parentheses: `\(…\)` is inline math for pymdownx.arithmatex.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}|#!.+-])")
 STYLE = re.compile(r"(<style\b.*?</style>)", re.S | re.I)
+ALIGN = set("<>=^")
+MAX_SPEC_NUMBER = 100  # width and precision: wider than any number a page shows
 NEGATIVE_ZERO = re.compile(r"^-(?=0(\.0*)?(e[+-]?\d+)?%?$)")
 
 
@@ -45,10 +47,23 @@ def format_value(value: dict[str, Any], spec: str | None = None) -> str:
 def _format_scalar(item: Any, spec: str | None) -> str:
     if spec is None:
         return positive_zero(format(item, ".4g")) if isinstance(item, float) else str(item)
+    _check_spec_size(spec)
     try:
         return positive_zero(format(item, spec))
     except (ValueError, TypeError) as error:
         raise FormatError(f"format spec {spec!r} does not apply to {type(item).__name__} {item!r}: {error}") from None
+
+
+def _check_spec_size(spec: str) -> None:
+    """Refuse a width or precision no page needs (`>30000000` would build a 30 MB string), before formatting."""
+    rest = spec[2:] if spec[1:2] in ALIGN else spec[1:] if spec[:1] in ALIGN else spec  # the fill may be a digit
+    width, _, precision = rest.partition(".")
+    for what, digits in (("width", re.search(r"\d+", width)), ("precision", re.match(r"\d+", precision))):
+        if digits and int(digits[0]) > MAX_SPEC_NUMBER:
+            raise FormatError(
+                f"format spec {spec!r}: {what} {int(digits[0])} is more than {MAX_SPEC_NUMBER},"
+                " the most a format spec may ask for"
+            )
 
 
 def positive_zero(text: str) -> str:
