@@ -30,7 +30,8 @@ class Limits:
         unknown = set(settings) - set(SETTINGS)
         if unknown:
             raise ValueError(f"unknown livevalues setting(s) {sorted(unknown)}; known: {', '.join(SETTINGS)}")
-        return replace(self, **{name: _limit(name, value) for name, value in settings.items()})
+        checked: dict[str, Any] = {name: _limit(name, value) for name, value in settings.items()}  # int or float
+        return replace(self, **checked)
 
     def for_snippet(self, source: str) -> Limits:
         """The limits a snippet asks for in its `# livevalues: ...` comment line, if it has one.
