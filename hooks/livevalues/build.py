@@ -320,7 +320,7 @@ class Build:
         """Slots whose token sits in an attribute, and slots refused where they sit (reported); see `safety`."""
         in_attributes: set[int] = set()
         refused: set[int] = set()
-        for place in value_places(text, token):
+        for place in value_places(text, token) if page.slots else []:
             reason = place.refusal(lambda written: token.sub(lambda m: _inline(resolve(int(m[1]))), written))
             if reason is None and any((shown := resolve(slot)) and shown[1] for slot in place.slots):
                 reason = "a block (a table, a figure, printed output) cannot go inside a tag"
