@@ -158,4 +158,5 @@ def test_values_reach_links_and_attributes_as_given_and_no_further(good_site: Pa
     assert '<a href="../good/#braces">relative one</a>' in page
     assert '<a title="x&#32;onclick=alert(1)">title</a>' in page  # the space as a character reference
     assert "<a href=x&#32;onclick=alert(1)>unquoted</a>" in page  # so it is one attribute, however quoted
+    assert '<a title="">empty title</a>' in page
     assert '<a xlink:href="https://example.org/line" target="_blank">' in page  # a figure's link

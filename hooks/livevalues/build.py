@@ -248,6 +248,7 @@ class Build:
         return disable_lines("".join(pieces), bad_includes)  # placeholders never span lines: numbers hold
 
     def _check_front_matter(self, page: _Page, front_matter: str) -> None:
+        """Report each placeholder in front matter, which MkDocs turns into <title> and more before any value exists."""
         for opening in OPENING.finditer(front_matter):
             self._problem(
                 page,
@@ -295,10 +296,9 @@ class Build:
             opening, index, closing = match.group(1) or "", int(match.group(2)), match.group(3) or ""
             if index in refused:
                 return opening + closing
-            key = page.slots[index][0].key
-            if index in in_attributes:
-                return opening + attribute_text(_inline(resolve(index)) or f"⚠ {key}") + closing
-            shown = resolve(index)
+            key, shown = page.slots[index][0].key, resolve(index)
+            if index in in_attributes:  # never a block: `_check_places` refused those
+                return opening + attribute_text(shown[0] if shown else f"⚠ {key}") + closing
             if shown is None:
                 return f"{opening}<strong>⚠ {html.escape(key)}</strong>{closing}"
             if shown[1] and opening and closing:

@@ -69,7 +69,7 @@ class Malformed:
 
     text: str
     line: int
-    reason: str = ""
+    reason: str
 
 
 def line_of(text: str, offset: int) -> int:

@@ -17,6 +17,7 @@ hidden_script_url = " Java\tScript:alert(1)"  # browsers drop the tab and the sp
 web_url = "https://example.org/page"
 relative_url = "../good/#braces"
 spaced = "x onclick=alert(1)"
+empty = ""
 
 linked_figure, _axes = plt.subplots(figsize=(2, 1))
 _axes.plot([1, 2], [3, 4])[0].set_url("https://example.org/line")
