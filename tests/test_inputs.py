@@ -160,3 +160,10 @@ def test_values_reach_links_and_attributes_as_given_and_no_further(good_site: Pa
     assert "<a href=x&#32;onclick=alert(1)>unquoted</a>" in page  # so it is one attribute, however quoted
     assert '<a title="">empty title</a>' in page
     assert '<a xlink:href="https://example.org/line" target="_blank">' in page  # a figure's link
+
+
+def test_indented_code_keeps_placeholders_and_admonition_prose_shows_values(good_site: Path) -> None:
+    page = (good_site / "good" / "index.html").read_text()
+    assert "<pre><code>%{values.number} stays as written, like in fenced code" in page
+    assert "Prose in an admonition shows 3." in page
+    assert "<pre><code>%{values.number} in code in an admonition stays as written" in page
