@@ -47,7 +47,10 @@ def on_serve(server: Any, config: Any, builder: Any) -> Any:
 def on_config(config: Any) -> None:
     global _build, _generation  # one Build per build: nothing survives a `mkdocs serve` rebuild
     root = Path(config.config_file_path).resolve().parent
-    settings = dict(config.extra.get("livevalues") or {})
+    settings = config.extra.get("livevalues") or {}
+    if not isinstance(settings, dict):
+        raise PluginError(f"mkdocs.yml: extra.livevalues: {settings!r} is not a mapping; e.g. {{timeout: 120}}")
+    settings = dict(settings)
     cache_dir = os.environ.get("LIVEVALUES_CACHE_DIR", settings.pop("cache_dir", ".cache/livevalues"))
     base_path = config.mdx_configs.get("pymdownx.snippets", {}).get("base_path", ["."])
     try:

@@ -18,7 +18,7 @@ EXPECTED = [
     (6, ["%{ok.nn}", "has no value 'nn'", "did you mean 'n'?"]),
     (7, ["%{ok.n:.3q}", "format spec '.3q' does not apply to int 3"]),
     (8, ["%{okk.n}", "no snippet snippets/okk.py", "did you mean 'ok'?"]),
-    (9, ["malformed placeholder '%{ok}'"]),
+    (9, ["malformed placeholder '%{ok}': missing .name: write %{ok.name}"]),
     (10, ["%{warns.value}", "snippets/warns.py:3", "UserWarning"]),
 ]
 

@@ -42,6 +42,8 @@ def test_inline_values(obj: object, spec: str | None, shown: str) -> None:
     ("obj", "spec", "message"),
     [
         (196, ".3q", "format spec '.3q' does not apply to int 196"),
+        (196, ">30000000", "format spec '>30000000': width 30000000 is more than 100"),
+        (0.5, "0>10.200f", "format spec '0>10.200f': precision 200 is more than 100"),
         ("rbf", ".2f", "format spec '.2f' does not apply to str 'rbf'"),
         (np.zeros((2, 2)), None, "is a ndarray, which a page cannot show"),
         (LinearRegression(), None, "put the placeholder on a line of its own"),
@@ -153,3 +155,16 @@ def test_values_no_page_could_show_say_why() -> None:
     }
     with pytest.raises(FormatError, match="cannot be shown: a str of 2,000,000 characters"):
         format_value(to_value("x" * 2_000_000))
+
+
+def test_text_that_looks_like_a_placeholder_is_not_one_in_the_html() -> None:
+    """A value's `%{...}` reaches the page as an entity, so the unexpanded-placeholder check passes it."""
+    import matplotlib.pyplot as plt
+
+    assert markdown.markdown(markdown_text("%{a.b} 50%")) == "<p>&#37;{a.b} 50%</p>"
+    figure, axes = plt.subplots()
+    axes.set_title("%{a.b}")
+    svg = format_block(to_value(figure, "t.figure"), "A title in braces", "t.figure")
+    plt.close(figure)
+    assert "%{" not in svg
+    assert "&#37;{a.b}" in svg

@@ -147,3 +147,30 @@ def test_unknown_site_wide_limit_is_a_clear_error(tmp_path: Path) -> None:
     result = mkdocs("build", "--strict", "--site-dir", str(tmp_path / "site"), cwd=project)
     assert result.returncode == 1
     assert "mkdocs.yml: extra.livevalues: unknown livevalues setting(s) ['timeuot']" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "words"),
+    [
+        ("timeout: .inf", "timeout: inf is not a finite number"),
+        ("timeout: .nan", "timeout: nan is not a finite number"),
+        ("timeout: -5", "timeout: -5 is not more than 0"),
+        ("timeout: 3600", "timeout: 3600 is more than 600"),
+        ("max_memory_mb: 1000000", "max_memory_mb: 1000000 is more than 8,192"),
+    ],
+)
+def test_bad_site_wide_limit_is_a_clear_error(tmp_path: Path, setting: str, words: str) -> None:
+    project = make_project(tmp_path / "project", ROBUST, extra_config=f"extra:\n  livevalues:\n    {setting}\n")
+    result = mkdocs("build", "--strict", "--site-dir", str(tmp_path / "site"), cwd=project)
+    assert result.returncode == 1
+    assert f"mkdocs.yml: extra.livevalues: {words}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_site_wide_limits_that_are_not_a_mapping_are_a_clear_error(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", ROBUST, extra_config="extra:\n  livevalues: 120\n")
+    result = mkdocs("build", "--strict", "--site-dir", str(tmp_path / "site"), cwd=project)
+    assert result.returncode == 1
+    assert "mkdocs.yml: extra.livevalues: 120 is not a mapping" in result.stderr
+    assert "Traceback" not in result.stderr

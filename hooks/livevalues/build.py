@@ -2,34 +2,41 @@
 
 from __future__ import annotations
 
-import difflib
 import html
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from livevalues.cache import Cache
-from livevalues.problems import Problem, SnippetError
+from livevalues.includes import disable_lines, include_problem
+from livevalues.problems import Problem, SnippetError, did_you_mean
 from livevalues.render import (
     BLOCK_KINDS,
     FormatError,
+    attribute_text,
     format_block,
     format_value,
-    markdown_text,
+    heading_text,
+    html_text,
     output_block,
     summarize_block,
 )
 from livevalues.results import Limits, SnippetResult
 from livevalues.runner import Batch, submit
+from livevalues.safety import value_places
 from livevalues.syntax import (
+    OPENING,
     Placeholder,
+    find_include_targets,
     find_includes,
     find_leftovers,
     find_placeholders,
     heading_lines,
+    in_markup,
     line_of,
 )
 
@@ -230,7 +237,10 @@ class Build:
         page.slots.clear()
         page.shown.clear()
         page.running.clear()
-        offset = _line_offset(page.source, markdown)
+        front_matter = _front_matter(page.source, markdown)
+        offset = front_matter.count("\n")
+        self._check_front_matter(page, front_matter)
+        bad_includes = self._check_includes(page, markdown, offset)
         page.includes = [(path, line + offset) for path, line in find_includes(markdown) if path.endswith(".py")]
         placeholders, malformed = find_placeholders(markdown)
         page.malformed = {bad.text for bad in malformed}
@@ -238,23 +248,49 @@ class Build:
             self._problem(
                 page,
                 bad.line + offset,
-                f"malformed placeholder {bad.text!r}; the syntax is %{{snippet.name}} or %{{snippet.name:spec}}",
+                f"malformed placeholder {bad.text!r}: {bad.reason}; the syntax is %{{snippet.name}} or %{{snippet.name:spec}}",
             )
         headings = heading_lines(markdown)
         pieces, cursor = [], 0
         for placeholder in placeholders:
             pieces.append(markdown[cursor : placeholder.start])
             line = placeholder.line + offset
-            if placeholder.line in headings:
+            if placeholder.line in headings and in_markup(markdown, placeholder):
+                # A heading's values go in as Markdown, before the checks on the HTML: text only.
+                message = "in a heading, a value is text: not a link target, an HTML tag or an attribute list"
+                self._problem(page, line, f"{placeholder.text}: {message}; put the link in the text below the heading")
+                pieces.append(f"**⚠ {placeholder.key}**")
+            elif placeholder.line in headings:
                 self._await([placeholder.snippet])
                 resolved = self._resolve(page, placeholder, line, in_heading=True)
-                pieces.append(markdown_text(resolved[0]) if resolved else f"**⚠ {placeholder.key}**")
+                pieces.append(heading_text(resolved[0]) if resolved else f"**⚠ {placeholder.key}**")
             else:
                 pieces.append(f"LIVEVALUES{self.token}S{len(page.slots)}E")
                 page.slots.append((placeholder, line))
             cursor = placeholder.end
         pieces.append(markdown[cursor:])
-        return "".join(pieces)
+        return disable_lines("".join(pieces), bad_includes)  # placeholders never span lines: numbers hold
+
+    def _check_front_matter(self, page: _Page, front_matter: str) -> None:
+        """Report each placeholder in front matter, which MkDocs turns into <title> and more before any value exists."""
+        for opening in OPENING.finditer(front_matter):
+            self._problem(
+                page,
+                line_of(front_matter, opening.start()),
+                f"{opening.group()}: values are not expanded in front matter: it becomes the <title>, the"
+                " navigation, the search entry and the link preview before any value exists; show the value"
+                " in the page's text",
+            )
+
+    def _check_includes(self, page: _Page, markdown: str, offset: int) -> set[int]:
+        """Report each include pymdownx.snippets would fail on; their lines in `markdown`, to disable."""
+        bad = set()
+        for include in find_include_targets(markdown):
+            problem = include_problem(include, self.include_dirs, self.root)
+            if problem is not None:
+                self._problem(page, include.line + offset, f'--8<-- "{include.target}": {problem}')
+                bad.add(include.line)
+        return bad
 
     def fill_values(self, src: str, text: str) -> str:
         """Swap the tokens `render_markdown` left for values and blocks, waiting for the page's snippets.
@@ -269,23 +305,58 @@ class Build:
                 message = f"includes {path}, whose snippet {result.error.describe()}"
                 self._problem(page, line, message, result.error.frames)
 
+        token = re.compile(rf"LIVEVALUES{self.token}S(\d+)E")
+        resolved: dict[int, tuple[str, bool] | None] = {}
+
+        def resolve(index: int) -> tuple[str, bool] | None:
+            if index not in resolved:
+                placeholder, line = page.slots[index]
+                resolved[index] = self._resolve(page, placeholder, line)
+            return resolved[index]
+
+        in_attributes, refused = self._check_places(page, text, token, resolve)
+
         def value(match: re.Match[str]) -> str:
             opening, index, closing = match.group(1) or "", int(match.group(2)), match.group(3) or ""
-            placeholder, line = page.slots[index]
-            resolved = self._resolve(page, placeholder, line)
-            if resolved is None:
-                return f"{opening}<strong>⚠ {html.escape(placeholder.key)}</strong>{closing}"
-            shown, is_block = resolved
-            if is_block and opening and closing:
-                return shown  # a block replaces the paragraph Markdown wrapped its token in
-            return opening + (shown if is_block else html.escape(shown)) + closing
+            if index in refused:
+                return opening + closing
+            key, shown = page.slots[index][0].key, resolve(index)
+            if index in in_attributes:  # never a block: `_check_places` refused those
+                return opening + attribute_text(shown[0] if shown else f"⚠ {key}") + closing
+            if shown is None:
+                return f"{opening}<strong>⚠ {html.escape(key)}</strong>{closing}"
+            if shown[1] and opening and closing:
+                return shown[0]  # a block replaces the paragraph Markdown wrapped its token in
+            return opening + (shown[0] if shown[1] else html_text(shown[0])) + closing
 
-        text = re.sub(rf"(<p>)?LIVEVALUES{self.token}S(\d+)E(</p>)?", value, text)
+        text = re.sub(rf"(<p>)?{token.pattern}(</p>)?", value, text)
         if page.problems and self.show_problems_on_pages:
             text = _problems_box(page.problems) + text
         if page.running:
             text = _running_box(sorted(self._source_label(name) for name in page.running)) + text
         return text
+
+    def _check_places(
+        self,
+        page: _Page,
+        text: str,
+        token: re.Pattern[str],
+        resolve: Callable[[int], tuple[str, bool] | None],
+    ) -> tuple[set[int], set[int]]:
+        """Slots whose token sits in an attribute, and slots refused where they sit (reported); see `safety`."""
+        in_attributes: set[int] = set()
+        refused: set[int] = set()
+        for place in value_places(text, token) if page.slots else []:
+            reason = place.refusal(lambda written: token.sub(lambda m: _inline(resolve(int(m[1]))), written))
+            if reason is None and any((shown := resolve(slot)) and shown[1] for slot in place.slots):
+                reason = "a block (a table, a figure, printed output) cannot go inside a tag"
+            if reason is None:
+                in_attributes.update(place.slots)
+                continue
+            placeholders = " ".join(dict.fromkeys(page.slots[slot][0].text for slot in place.slots))
+            self._problem(page, page.slots[place.slots[0]][1], f"{placeholders}: {reason}")
+            refused.update(place.slots)
+        return in_attributes, refused
 
     def _resolve(
         self, page: _Page, placeholder: Placeholder, line: int, in_heading: bool = False
@@ -320,7 +391,7 @@ class Build:
 
     def _value(self, snippet: str, name: str) -> dict[str, Any]:
         if snippet not in self.available():
-            raise LookupError(f"no snippet snippets/{snippet}.py" + _did_you_mean(snippet, self.available()))
+            raise LookupError(f"no snippet snippets/{snippet}.py" + did_you_mean(snippet, self.available()))
         result = self.results.get(snippet)
         if result is None and snippet in self.pending:
             raise _StillRunning(snippet)
@@ -330,7 +401,7 @@ class Build:
             raise _SnippetFailed(result.error)
         if name not in result.values:
             raise LookupError(
-                f"{self._source_label(snippet)} has no value {name!r}" + _did_you_mean(name, list(result.values))
+                f"{self._source_label(snippet)} has no value {name!r}" + did_you_mean(name, list(result.values))
             )
         return result.values[name]
 
@@ -368,6 +439,11 @@ class _StillRunning(Exception):
     pass
 
 
+def _inline(resolved: tuple[str, bool] | None) -> str:
+    """A resolved value's text; "" for a block or a value that failed (reported already)."""
+    return resolved[0] if resolved is not None and not resolved[1] else ""
+
+
 class _SnippetFailed(Exception):
     def __init__(self, error: SnippetError):
         self.error = error
@@ -380,14 +456,9 @@ def _location(error: SnippetError, label: str) -> str:
     return f"{label}:1"
 
 
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=3)
-    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-
-
-def _line_offset(source: str, markdown: str) -> int:
-    """Lines MkDocs removed from the top (the front matter) before handing over the Markdown."""
-    return source[: len(source) - len(markdown)].count("\n") if markdown and source.endswith(markdown) else 0
+def _front_matter(source: str, markdown: str) -> str:
+    """What MkDocs removed from the top of the page (YAML or MultiMarkdown front matter) before handing over the Markdown."""
+    return source[: len(source) - len(markdown)] if markdown and source.endswith(markdown) else ""
 
 
 RUNNING = "…"  # what a value still being computed shows, in a page a dev server serves meanwhile

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import signal
 from dataclasses import dataclass, field
 
@@ -46,3 +47,9 @@ def how_it_ended(exit_code: int | None) -> str:
     if exit_code is not None and exit_code < 0:
         return f"was killed by signal {signal.Signals(-exit_code).name}"
     return f"exited with code {exit_code}"
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """ "; did you mean 'x'?" for the choices closest to a typo, or "" when none is close."""
+    close = difflib.get_close_matches(word, choices, n=3)
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""

@@ -6,6 +6,8 @@ import html
 import re
 from typing import Any
 
+from livevalues.safety import svg_problem
+
 INLINE_KINDS = {"scalar", "list"}
 BLOCK_KINDS = {"table", "figure", "output"}
 SHOWN_ITEMS = 8  # longer lists show their ends and their length
@@ -13,6 +15,9 @@ SHOWN_ITEMS = 8  # longer lists show their ends and their length
 # Escaping `.`, `-` and `+` keeps a value that starts a line ("0. For…", "-1 is") from turning
 # into a list item. Never parentheses: `\(…\)` is inline math for pymdownx.arithmatex.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}|#!.+-])")
+STYLE = re.compile(r"(<style\b.*?</style>)", re.S | re.I)
+ALIGN = set("<>=^")
+MAX_SPEC_NUMBER = 100  # width and precision: wider than any number a page shows
 NEGATIVE_ZERO = re.compile(r"^-(?=0(\.0*)?(e[+-]?\d+)?%?$)")
 
 
@@ -44,10 +49,23 @@ def format_value(value: dict[str, Any], spec: str | None = None) -> str:
 def _format_scalar(item: Any, spec: str | None) -> str:
     if spec is None:
         return positive_zero(format(item, ".4g")) if isinstance(item, float) else str(item)
+    _check_spec_size(spec)
     try:
         return positive_zero(format(item, spec))
     except (ValueError, TypeError) as error:
         raise FormatError(f"format spec {spec!r} does not apply to {type(item).__name__} {item!r}: {error}") from None
+
+
+def _check_spec_size(spec: str) -> None:
+    """Refuse a width or precision no page needs (`>30000000` would build a 30 MB string), before formatting."""
+    rest = spec[2:] if spec[1:2] in ALIGN else spec[1:] if spec[:1] in ALIGN else spec  # the fill may be a digit
+    width, _, precision = rest.partition(".")
+    for what, digits in (("width", re.search(r"\d+", width)), ("precision", re.match(r"\d+", precision))):
+        if digits and int(digits[0]) > MAX_SPEC_NUMBER:
+            raise FormatError(
+                f"format spec {spec!r}: {what} {int(digits[0])} is more than {MAX_SPEC_NUMBER},"
+                " the most a format spec may ask for"
+            )
 
 
 def positive_zero(text: str) -> str:
@@ -60,8 +78,38 @@ def _block_name(kind: str) -> str:
 
 
 def markdown_text(text: str) -> str:
-    """Text that Markdown will show exactly as it is: HTML-escaped, markup characters escaped."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    """Text that Markdown will show exactly as it is: HTML-escaped, markup characters escaped.
+
+    A `%{` in it becomes `&#37;{`, as in `html_text`: after the markup characters are escaped,
+    which would turn the entity's `#` into `\\#`.
+    """
+    return MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("%\\{", "&#37;\\{")
+
+
+def heading_text(text: str) -> str:
+    """`markdown_text` for a heading, which Markdown ends at a line break: each break shows as a
+    space, as HTML shows it in a paragraph, so the heading and its `{ #anchor }` stay whole.
+    """
+    return markdown_text(" ".join(text.splitlines()))
+
+
+def html_text(text: str) -> str:
+    """A value as HTML text. Escaped, and a `%{` in it as `&#37;{`: the reader sees it as it is, and the
+    check for placeholders that reached the HTML unexpanded does not take it for one of the page's own.
+    """
+    return literal_braces(html.escape(text))
+
+
+def attribute_text(text: str) -> str:
+    """`html_text` for an attribute's value: whitespace as character references, so that a value in an
+    unquoted attribute (`<a href=%{s.url}>`, raw HTML) stays that attribute's value and adds no other.
+    """
+    return re.sub(r"[\t\n\f\r ]", lambda match: f"&#{ord(match[0])};", html_text(text))
+
+
+def literal_braces(markup: str) -> str:
+    """`%{` in HTML as `&#37;{`, which reads the same."""
+    return markup.replace("%{", "&#37;{")
 
 
 def format_block(value: dict[str, Any], spec: str | None, key: str) -> str:
@@ -72,6 +120,8 @@ def format_block(value: dict[str, Any], spec: str | None, key: str) -> str:
     if kind == "figure":
         if not spec or not spec.strip():
             raise FormatError(f"is a figure and needs alt text: %{{{key}:What the figure shows}}")
+        if problem := svg_problem(value["svg"]):  # here, so a figure read from the cache is checked too
+            raise FormatError(f"is a figure that {problem}")
         return _figure(value["svg"], spec.strip())
     if kind == "output":
         if not value["text"]:
@@ -119,6 +169,8 @@ def _table(value: dict[str, Any]) -> str:
 
 def _figure(svg: str, alt: str) -> str:
     label = html.escape(alt)
+    # Text in the figure (a title, a label) is a value too; a <style> holds CSS, where no entity is read.
+    svg = "".join(part if part.startswith("<style") else literal_braces(part) for part in STYLE.split(svg))
     svg = re.sub(r"<svg\b", f'<svg role="img" aria-label="{label}"', svg, count=1)
     svg = svg.replace(">", f"><title>{label}</title>", 1)
     return f'<figure class="livevalues-figure">{svg}</figure>'

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from livevalues import numerics
 from livevalues.problems import SnippetError, how_it_ended
-from livevalues.results import Limits, SnippetResult
+from livevalues.results import Limits, LimitsError, SnippetResult
 
 if TYPE_CHECKING:
     from livevalues.cache import Cache
@@ -316,7 +316,8 @@ def submit(
             source = path.read_bytes()  # read once: this is what runs and what the result is keyed on
             own_limits = limits.for_snippet(source.decode("utf-8"))
         except (OSError, ValueError) as error:
-            batch._resolve(SnippetResult(path.stem, error=SnippetError(str(error), _label(path, root))))
+            line = f":{error.line}" if isinstance(error, LimitsError) else ""  # its `# livevalues:` line
+            batch._resolve(SnippetResult(path.stem, error=SnippetError(str(error), _label(path, root) + line)))
             continue
         cached = cache.get(path, own_limits, is_notebook=is_notebook, source=source) if cache else None
         if cached is not None:
