@@ -123,3 +123,49 @@ def test_a_running_snippet_blocks_nothing_and_its_page_updates_itself(tmp_path: 
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_stale_values_never_survive_a_rebuild(tmp_path: Path) -> None:
+    """A snippet edited while it runs, a helper edited after Python cached its bytecode, a module
+    created after a snippet failed to import it: each page shows the new value on the next rebuild."""
+    flag = tmp_path / "release"
+    fixture = tmp_path / "fixture"
+    (fixture / "docs").mkdir(parents=True)
+    (fixture / "snippets").mkdir()
+    (fixture / "snippets" / "edited.py").write_text(WAITS.format(flag=str(flag)).replace("released", "old"))
+    (fixture / "snippets" / "_helper.py").write_text("WORD = 'cached'\n")
+    (fixture / "snippets" / "uses_helper.py").write_text("from _helper import WORD\n\nword = WORD\n")
+    (fixture / "snippets" / "imports_later.py").write_text("from _later import WORD\n\nword = WORD\n")
+    for name in ("edited", "uses_helper", "imports_later"):
+        value = "value" if name == "edited" else "word"
+        (fixture / "docs" / f"{name}.md").write_text(f"# {name}\n\nShown: %{{{name}.{value}}}.\n")
+    project = make_project(tmp_path / "project", fixture)
+    # `python snippets/uses_helper.py`, as CONTRIBUTING suggests, leaves a fresh .pyc of the helper.
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([sys.executable, "snippets/uses_helper.py"], cwd=project, check=True, env=environment)
+    assert list((project / "snippets" / "__pycache__").glob("_helper.*.pyc"))
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **QUIET, "LIVEVALUES_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(base + "edited/", "Still running", server)
+        (project / "snippets" / "edited.py").write_text("value = 'new'\n")  # while the old version runs
+        wait_for(base + "edited/", "Shown: new.", server)
+        flag.write_text("")  # the old version ends now; its result must not pass for the new one's
+        wait_for(base + "uses_helper/", "Shown: cached.", server)
+        (project / "snippets" / "_helper.py").write_text("WORD = 'edited'\n")
+        wait_for(base + "uses_helper/", "Shown: edited.", server)
+        wait_for(base + "imports_later/", "No module named &#x27;_later&#x27;", server)
+        (project / "snippets" / "_later.py").write_text("WORD = 'appeared'\n")
+        wait_for(base + "imports_later/", "Shown: appeared.", server)
+        (project / "docs" / "edited.md").write_text("# edited\n\nShown again: %{edited.value}.\n")
+        assert "Shown again: new." in wait_for(base + "edited/", "Shown again:", server)
+    finally:
+        server.terminate()
+        server.wait(10)

@@ -18,6 +18,7 @@ import multiprocessing.forkserver
 import os
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -46,7 +47,7 @@ class _Job:
     limits: Limits
     is_notebook: bool
     batches: list[Batch]  # every batch waiting for it: a rebuild joins a job still running
-    folder_state: tuple[tuple[str, int], ...]  # its folder's files when submitted (see `_folder_state`)
+    submitted: int  # time.time_ns() when submitted: a file beside it changed after that is newer (`_changed_since`)
 
     @property
     def key(self) -> _Key:
@@ -127,7 +128,7 @@ class Batch:
 
 _registry = threading.Lock()
 _running: dict[_Key, _Job] = {}  # submitted and not yet reported: a new batch joins instead of re-running
-_late: dict[_Key, tuple[SnippetResult, tuple[tuple[str, int], ...]]] = {}  # see Batch.release
+_late: dict[_Key, tuple[SnippetResult, int]] = {}  # see Batch.release
 
 
 def _finish(job: _Job, result: SnippetResult) -> None:
@@ -136,7 +137,7 @@ def _finish(job: _Job, result: SnippetResult) -> None:
         if _running.get(job.key) is job:
             del _running[job.key]
         if not result.cacheable and any(batch.released for batch in job.batches):
-            _late[job.key] = (result, job.folder_state)
+            _late[job.key] = (result, job.submitted)
     cache = next((batch.cache for batch in job.batches if batch.cache is not None), None)
     if cache is not None:
         try:
@@ -147,12 +148,12 @@ def _finish(job: _Job, result: SnippetResult) -> None:
         batch._resolve(result)
 
 
-def _folder_state(path: Path) -> tuple[tuple[str, int], ...]:
-    """The names and modification times of the files beside `path`: a helper edited since shows here."""
+def _changed_since(path: Path, moment: int) -> bool:
+    """Whether a file beside `path` (a helper it imports) was written after `moment` (ns), or is unreadable."""
     try:
-        return tuple(sorted((entry.name, entry.stat().st_mtime_ns) for entry in os.scandir(path.parent)))
+        return any(entry.stat().st_mtime_ns >= moment for entry in os.scandir(path.parent))
     except OSError:
-        return ()
+        return True
 
 
 class _Pool:
@@ -327,13 +328,13 @@ def submit(
         with _registry:
             late = _late.pop(key, None)
             running = _running.get(key)
-            if late is not None and late[1] == _folder_state(path):  # nothing beside it changed since
+            if late is not None and not _changed_since(path, late[1]):  # nothing beside it edited since
                 result, _ = late
                 batch._resolve(replace(result, from_cache=True))
             elif running is not None and running.wanted:
                 running.batches.append(batch)  # the same inputs, already running: wait for that run
             else:
-                job = _Job(next(_ids), path, source, own_limits, is_notebook, [batch], _folder_state(path))
+                job = _Job(next(_ids), path, source, own_limits, is_notebook, [batch], time.time_ns())
                 _running[key] = job
                 todo.append(job)
     if todo:

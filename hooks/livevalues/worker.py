@@ -351,6 +351,13 @@ def _limit_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
 
 
+# Where a file is never an input: the engine (its code is part of the cache key) and the installed
+# packages (a .venv may sit inside the project; their versions are part of the key).
+NOT_INPUTS = tuple(
+    {str(Path(__file__).resolve().parent), str(Path(sys.prefix).resolve()), str(Path(sys.base_prefix).resolve())}
+)
+
+
 def _record_inputs(root: Path, snippet: Path) -> dict[str, str]:
     """Project files the snippet reads, imports or looks for: what its result depends on.
 
@@ -358,31 +365,28 @@ def _record_inputs(root: Path, snippet: Path) -> dict[str, str]:
     while the snippet runs is caught (the cache compares before storing). Project modules are
     always compiled from their source, never from a `__pycache__` file, so what is hashed is what
     ran; a module or file looked for and not found is recorded as ABSENT: when it appears, the
-    snippet runs again. The engine, installed packages and compiled bytecode are left out (the
-    engine's code and the package versions are part of the cache's environment key).
+    snippet runs again. Compiled bytecode, the engine and installed packages are left out.
     """
     inputs: dict[str, str] = {}
-    engine = Path(__file__).resolve().parent
-    # Installed packages (a .venv may sit inside the project) are keyed by their versions instead.
-    installed = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
+    top, own = str(root), str(snippet)
     reading = False  # the hook reads files itself: those reads must not be recorded again
 
-    def project_file(file: Path) -> str | None:
-        """`file` relative to the root if the result may depend on it; None otherwise."""
-        file = file if file.is_absolute() else Path.cwd() / file
+    def project_file(path: str) -> str | None:
+        """`path` relative to the root if the result may depend on it; None otherwise (string tests only:
+        this runs for every file opened)."""
+        path = os.path.abspath(path)
         if (
-            not file.is_relative_to(root)
-            or file.is_relative_to(engine)
-            or any(file.is_relative_to(prefix) for prefix in installed)
-            or "__pycache__" in file.parts
-            or file == snippet
+            not _under(path, top)
+            or any(_under(path, folder) for folder in NOT_INPUTS)
+            or f"{os.sep}__pycache__{os.sep}" in path
+            or path == own
         ):
             return None
-        return file.relative_to(root).as_posix()
+        return Path(os.path.relpath(path, top)).as_posix()
 
-    def record(file: Path, data: bytes | None = None) -> None:
+    def record(path: str, data: bytes | None = None) -> None:
         nonlocal reading
-        relative = project_file(file)
+        relative = project_file(path)
         if relative is None or (data is None and relative in inputs):
             return
         if data is not None:
@@ -390,10 +394,12 @@ def _record_inputs(root: Path, snippet: Path) -> dict[str, str]:
             return
         reading = True
         try:
-            inputs[relative] = hashlib.sha256(file.read_bytes()).hexdigest() if file.is_file() else ABSENT
+            with open(path, "rb") as file:
+                inputs[relative] = hashlib.sha256(file.read()).hexdigest()
+        except FileNotFoundError:
+            inputs[relative] = ABSENT
         except OSError:  # a directory, or unreadable: the snippet's own open fails or reads no bytes
-            if not file.exists():
-                inputs[relative] = ABSENT
+            pass
         finally:
             reading = False
 
@@ -402,7 +408,7 @@ def _record_inputs(root: Path, snippet: Path) -> dict[str, str]:
             return
         if isinstance(args[2], int) and args[2] & (os.O_WRONLY | os.O_RDWR):
             return  # written, not read (an output file)
-        record(Path(os.fsdecode(args[0])))
+        record(os.fsdecode(args[0]))
 
     class SourceLoader(importlib.machinery.SourceFileLoader):
         """Compiles a project module from its source, and records the hash of exactly those bytes."""
@@ -412,7 +418,7 @@ def _record_inputs(root: Path, snippet: Path) -> dict[str, str]:
 
         def get_data(self, path: str) -> bytes:
             data = super().get_data(path)
-            record(Path(path), data)
+            record(path, data)
             return data
 
     class Finder(importlib.machinery.FileFinder):
@@ -422,23 +428,26 @@ def _record_inputs(root: Path, snippet: Path) -> dict[str, str]:
             spec = super().find_spec(fullname, target)
             if spec is None:
                 tail = fullname.rpartition(".")[2]
-                for candidate in (Path(self.path) / f"{tail}.py", Path(self.path) / tail):
-                    record(candidate)
+                for candidate in (f"{tail}.py", tail):
+                    record(os.path.join(self.path, candidate))
             return spec
 
     def path_hook(entry: str) -> Finder:
-        folder = Path(entry or ".").resolve()
-        if project_file(folder) is None or not folder.is_dir():
+        folder = os.path.abspath(entry or ".")
+        if project_file(folder) is None or not os.path.isdir(folder):
             raise ImportError("not a project folder")
-        return Finder(str(folder), (SourceLoader, importlib.machinery.SOURCE_SUFFIXES))
+        return Finder(folder, (SourceLoader, importlib.machinery.SOURCE_SUFFIXES))
 
     sys.path_hooks.insert(0, path_hook)
     for entry in list(sys.path_importer_cache):  # folders the forkserver saw before this hook existed
-        with contextlib.suppress(OSError):
-            if project_file(Path(entry or ".").resolve()) is not None:
-                del sys.path_importer_cache[entry]
+        if project_file(entry or ".") is not None:
+            del sys.path_importer_cache[entry]
     sys.addaudithook(hook)
     return inputs
+
+
+def _under(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder + os.sep)
 
 
 def describe_error(error: BaseException, root: str, limits: Limits) -> dict[str, Any]:
