@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import http.server
@@ -90,6 +91,16 @@ markdown_extensions:
         encoding="utf-8",
     )
     return where
+
+
+def project_from(where: Path, docs: dict[str, str], snippets: dict[str, str], extra_config: str = "") -> Path:
+    """A small MkDocs project in `where/project` with these pages and snippets (name -> text), our hook."""
+    fixture = where / "fixture"
+    for folder, files in (("docs", docs), ("snippets", snippets)):
+        (fixture / folder).mkdir(parents=True)
+        for name, text in files.items():
+            (fixture / folder / name).write_text(text, encoding="utf-8")
+    return make_project(where / "project", fixture, extra_config)
 
 
 REPO_PATH = "executable-glossary"  # the GitHub Pages sub-path: https://<org>.github.io/<repo>/
@@ -267,6 +278,31 @@ REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 
 # Helpers for tests that drive a live `mkdocs serve`.
+
+
+@contextlib.contextmanager
+def dev_server(
+    project: Path, cache: Path | None = None, log: Path | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`mkdocs serve` on a free port in `project`: (its base URL, the process); stopped on exit.
+
+    `cache`: the results cache folder (None: the project's default); `log`: where its output goes.
+    """
+    port = free_port()
+    environment = {**os.environ, **QUIET, **({"LIVEVALUES_CACHE_DIR": str(cache)} if cache else {})}
+    with open(log or os.devnull, "w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=project,
+            stdout=output,
+            stderr=output,
+            env=environment,
+        )
+    try:
+        yield f"http://127.0.0.1:{port}/", server
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 def free_port() -> int:

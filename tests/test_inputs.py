@@ -6,13 +6,11 @@ values that carry markup and must reach the reader as text (`good.md`), built wi
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import QUIET, free_port, make_project, mkdocs, wait_for
+from conftest import dev_server, make_project, mkdocs, wait_for
 
 INPUTS = Path(__file__).parent / "inputs"
 
@@ -129,16 +127,7 @@ def test_dev_server_shows_refused_inputs_on_their_page_and_a_fix_recovers(tmp_pa
         '# Included code\n\n```python\n--8<-- "values.py:exmple"\n```\n\n'
         "[A script link](%{values.script_url})\n\n%{values.script_figure:A line that links to a script}\n"
     )
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=project,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, **QUIET, "LIVEVALUES_CACHE_DIR": str(tmp_path / "cache")},
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
+    with dev_server(project, tmp_path / "cache") as (url, server):
         shown = wait_for(url, "This page has 3 problems; a strict build fails", server)
         assert "docs/index.md:4: --8&lt;-- &quot;values.py:exmple&quot;: snippets/values.py has no section" in shown
         assert "Traceback" not in shown
@@ -147,9 +136,6 @@ def test_dev_server_shows_refused_inputs_on_their_page_and_a_fix_recovers(tmp_pa
         page.write_text(page.read_text().replace("exmple", "number").split("\n\n[A script link]")[0] + "\n")
         shown = wait_for(url, '<span class="n">number</span>', server)
         assert "problem" not in shown
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def test_values_reach_links_and_attributes_as_given_and_no_further(good_site: Path) -> None:

@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import QUIET, make_project
+from conftest import QUIET, project_from
 from livevalues import processes, run_snippets
 
 STARTS = 'subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)", {marker!r}], start_new_session=True)'
@@ -65,14 +65,11 @@ def test_mkdocs_killed_mid_build_leaves_nothing_running(tmp_path: Path) -> None:
     """The forkserver exits with MkDocs and takes its workers, their snippets and all they started."""
     token = f"livevalues-build-{uuid.uuid4()}"
     marker = f"livevalues-escape-{uuid.uuid4()}"
-    fixture = tmp_path / "fixture"
-    (fixture / "docs").mkdir(parents=True)
-    (fixture / "snippets").mkdir()
-    (fixture / "snippets" / "hangs.py").write_text(
-        "import subprocess, sys, time\n" + STARTS.format(marker=marker) + "\ntime.sleep(120)\nvalue = 1\n"
+    project = project_from(
+        tmp_path,
+        docs={"index.md": "# Hangs\n\n%{hangs.value}\n"},
+        snippets={"hangs.py": "import subprocess, sys, time\n" + STARTS.format(marker=marker) + "\ntime.sleep(120)\n"},
     )
-    (fixture / "docs" / "index.md").write_text("# Hangs\n\n%{hangs.value}\n")
-    project = make_project(tmp_path / "project", fixture)
     build = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "site")],
         cwd=project,

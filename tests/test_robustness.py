@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import QUIET, free_port, make_project, mkdocs, render_all, tree_digest, wait_for
+from conftest import dev_server, make_project, mkdocs, render_all, tree_digest, wait_for
 from livevalues import Build
 
 ROBUST = Path(__file__).parent / "robust"
@@ -113,24 +111,13 @@ def test_injected_text_and_output_are_escaped(tmp_path: Path) -> None:
 
 def test_dev_server_survives_every_failure(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project", ROBUST)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=project,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, **QUIET},
-    )
-    try:
-        page = wait_for(f"http://127.0.0.1:{port}/", f"This page has {len(EXPECTED)} problems", server)
+    with dev_server(project) as (url, server):
+        page = wait_for(url, f"This page has {len(EXPECTED)} problems", server)
         assert "snippets/kills_itself.py" in page
         assert "Traceback (most recent call last)" not in page
-        wait_for(f"http://127.0.0.1:{port}/fine/", "Scratch: True", server)
+        wait_for(url + "fine/", "Scratch: True", server)
         (project / "snippets" / "exits.py").write_text("value = 'fixed'\n")  # the next save recovers
-        wait_for(f"http://127.0.0.1:{port}/", "Exits: fixed", server)
-    finally:
-        server.terminate()
-        server.wait(10)
+        wait_for(url, "Exits: fixed", server)
 
 
 def test_limits_can_be_set_for_the_whole_site(tmp_path: Path) -> None:

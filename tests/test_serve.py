@@ -10,37 +10,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import QUIET, free_port, make_project, wait_for
+from conftest import dev_server, make_project, project_from, wait_for
 
 BROKEN = Path(__file__).parent / "broken"
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
+def served(tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen[bytes]]]:
     project = make_project(tmp_path / "project", BROKEN)
     (project / "docs" / "index.md").unlink()  # only the fine page: its snippet is the one we break
     # A second page on a second snippet, to see what a save re-runs.
     (project / "snippets" / "other.py").write_text("word = 'unchanged'\n")
     (project / "docs" / "other.md").write_text("# Other\n\nThe word is %{other.word}.\n")
-    port = free_port()
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=project,
-        stdout=log,
-        stderr=log,
-        text=True,
-        env={**os.environ, **QUIET, "LIVEVALUES_CACHE_DIR": str(tmp_path / "cache")},
-    )
-    try:
-        yield project, f"http://127.0.0.1:{port}/fine/", server
-    finally:
-        server.terminate()
-        server.wait(10)
-        log.close()
+    with dev_server(project, tmp_path / "cache", tmp_path / "serve.log") as (url, server):
+        yield project, url + "fine/", server
 
 
-def test_broken_snippet_shows_on_page_and_fix_recovers(served: tuple[Path, str, subprocess.Popen[str]]) -> None:
+def test_broken_snippet_shows_on_page_and_fix_recovers(served: tuple[Path, str, subprocess.Popen[bytes]]) -> None:
     project, url, server = served
     page = wait_for(url, "a half: 50%", server)
     snippet = project / "snippets" / "ok.py"
@@ -56,7 +42,7 @@ def test_broken_snippet_shows_on_page_and_fix_recovers(served: tuple[Path, str, 
     assert "problem" not in page
 
 
-def test_a_save_reruns_only_what_changed(served: tuple[Path, str, subprocess.Popen[str]]) -> None:
+def test_a_save_reruns_only_what_changed(served: tuple[Path, str, subprocess.Popen[bytes]]) -> None:
     project, url, server = served
     wait_for(url, "a half: 50%", server)
     log = project.parent / "serve.log"
@@ -85,75 +71,55 @@ value = "released"
 def test_a_running_snippet_blocks_nothing_and_its_page_updates_itself(tmp_path: Path) -> None:
     """Pages that do not use it are served; its own says it runs, then shows the value unprompted."""
     flag = tmp_path / "release"
-    fixture = tmp_path / "fixture"
-    (fixture / "docs").mkdir(parents=True)
-    (fixture / "snippets").mkdir()
-    (fixture / "snippets" / "slow.py").write_text(WAITS.format(flag=str(flag)))
-    (fixture / "snippets" / "fast.py").write_text("value = 'quick'\n")
-    (fixture / "snippets" / "stuck.py").write_text("# livevalues: timeout=2\nimport time\ntime.sleep(600)\n")
-    (fixture / "docs" / "index.md").write_text("# Fast\n\nFast: %{fast.value}.\n")
-    (fixture / "docs" / "slow.md").write_text("# Slow\n\nSlow: %{slow.value}.\n")
-    (fixture / "docs" / "stuck.md").write_text("# Stuck\n\nStuck: %{stuck.value}.\n")
-    project = make_project(tmp_path / "project", fixture)
-    port = free_port()
+    project = project_from(
+        tmp_path,
+        docs={f"{name}.md": f"# {name}\n\n{name}: %{{{name}.value}}.\n" for name in ("fast", "slow", "stuck")}
+        | {"index.md": "# Home\n"},
+        snippets={
+            "slow.py": WAITS.format(flag=str(flag)),
+            "fast.py": "value = 'quick'\n",
+            "stuck.py": "# livevalues: timeout=2\nimport time\ntime.sleep(600)\n",
+        },
+    )
     log_path = tmp_path / "serve.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-            cwd=project,
-            stdout=log,
-            stderr=log,
-            env={**os.environ, **QUIET, "LIVEVALUES_CACHE_DIR": str(tmp_path / "cache")},
-        )
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for(base, "Fast: quick.", server)
+    with dev_server(project, tmp_path / "cache", log_path) as (base, server):
+        wait_for(base + "fast/", "fast: quick.", server)
         assert not flag.exists()  # so `slow` is still running: it cannot end before the flag exists
         page = wait_for(base + "slow/", "Still running", server)
-        assert "Slow: …." in page
+        assert "slow: …." in page
         assert "snippets/slow.py</code> is still running" in page
         flag.write_text("")
-        wait_for(base + "slow/", "Slow: released.", server)  # rebuilt without any edit
+        wait_for(base + "slow/", "slow: released.", server)  # rebuilt without any edit
         page = wait_for(base + "stuck/", "timed out after 2 s", server)
         assert "Still running" not in page
         # A timeout is not cached, yet the page shows it without running it again, and again...
         builds = log_path.read_text().count("livevalues: ")
         time.sleep(4)
         assert log_path.read_text().count("livevalues: ") == builds, "rebuilding in a loop"
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def test_stale_values_never_survive_a_rebuild(tmp_path: Path) -> None:
     """A snippet edited while it runs, a helper edited after Python cached its bytecode, a module
     created after a snippet failed to import it: each page shows the new value on the next rebuild."""
     flag = tmp_path / "release"
-    fixture = tmp_path / "fixture"
-    (fixture / "docs").mkdir(parents=True)
-    (fixture / "snippets").mkdir()
-    (fixture / "snippets" / "edited.py").write_text(WAITS.format(flag=str(flag)).replace("released", "old"))
-    (fixture / "snippets" / "_helper.py").write_text("WORD = 'cached'\n")
-    (fixture / "snippets" / "uses_helper.py").write_text("from _helper import WORD\n\nword = WORD\n")
-    (fixture / "snippets" / "imports_later.py").write_text("from _later import WORD\n\nword = WORD\n")
-    for name in ("edited", "uses_helper", "imports_later"):
-        value = "value" if name == "edited" else "word"
-        (fixture / "docs" / f"{name}.md").write_text(f"# {name}\n\nShown: %{{{name}.{value}}}.\n")
-    project = make_project(tmp_path / "project", fixture)
+    project = project_from(
+        tmp_path,
+        docs={
+            f"{name}.md": f"# {name}\n\nShown: %{{{name}.value}}.\n"
+            for name in ("edited", "uses_helper", "imports_later")
+        },
+        snippets={
+            "edited.py": WAITS.format(flag=str(flag)).replace("released", "old"),
+            "_helper.py": "WORD = 'cached'\n",
+            "uses_helper.py": "from _helper import WORD\n\nvalue = WORD\n",
+            "imports_later.py": "from _later import WORD\n\nvalue = WORD\n",
+        },
+    )
     # `python snippets/uses_helper.py`, as CONTRIBUTING suggests, leaves a fresh .pyc of the helper.
     environment = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
     subprocess.run([sys.executable, "snippets/uses_helper.py"], cwd=project, check=True, env=environment)
     assert list((project / "snippets" / "__pycache__").glob("_helper.*.pyc"))
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=project,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, **QUIET, "LIVEVALUES_CACHE_DIR": str(tmp_path / "cache")},
-    )
-    base = f"http://127.0.0.1:{port}/"
-    try:
+    with dev_server(project, tmp_path / "cache") as (base, server):
         wait_for(base + "edited/", "Still running", server)
         (project / "snippets" / "edited.py").write_text("value = 'new'\n")  # while the old version runs
         wait_for(base + "edited/", "Shown: new.", server)
@@ -166,6 +132,3 @@ def test_stale_values_never_survive_a_rebuild(tmp_path: Path) -> None:
         wait_for(base + "imports_later/", "Shown: appeared.", server)
         (project / "docs" / "edited.md").write_text("# edited\n\nShown again: %{edited.value}.\n")
         assert "Shown again: new." in wait_for(base + "edited/", "Shown again:", server)
-    finally:
-        server.terminate()
-        server.wait(10)
