@@ -268,7 +268,7 @@ def _where_stuck(pid: int, scratch: str, path: Path, root: str) -> str | None:
     stack = Path(scratch) / STACK_FILE
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGUSR1)
-    deadline = time.monotonic() + 1.0
+    deadline = time.monotonic() + 3.0  # a loaded machine can take a while to schedule the dump
     while time.monotonic() < deadline:
         frames = FAULTHANDLER_FRAME.findall(stack.read_text()) if stack.exists() else []
         own = [line for file, line in frames if Path(file).name == path.name]
