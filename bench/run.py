@@ -139,7 +139,7 @@ COMPUTE = """\
 import io, runpy, sys, time, warnings
 from pathlib import Path
 sys.path.insert(0, sys.argv[3])
-from livevalues import capture, notebook, worker  # the stack imported and warmed, as in a worker
+from livevalues import capture, notebook, preload  # the stack imported and warmed, as in a worker
 import matplotlib.pyplot as plt
 snippets, notebooks = sorted(Path(sys.argv[1]).glob("[!_]*.py")), sorted(Path(sys.argv[2]).glob("[!_]*.py"))
 sys.path.insert(0, sys.argv[1])

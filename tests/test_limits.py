@@ -6,7 +6,7 @@ import math
 import re
 
 import pytest
-from livevalues.results import MAXIMA, Limits, LimitsError
+from livevalues.limits import MAXIMA, Limits, LimitsError
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from livevalues import Build, Cache, SnippetResult, run_snippets, runner
+from livevalues import Build, Cache, SnippetResult, pool, run_snippets
 
 WAITS = """\
 # livevalues: timeout=30
@@ -100,7 +100,7 @@ def test_an_engine_failure_fails_every_snippet_instead_of_hanging(
     paths = sorted((project / "snippets").glob("*.py"))
     outcome: list[dict[str, SnippetResult]] = []
     with monkeypatch.context() as patch:
-        patch.setattr(runner._Pool, "_feed", broken)
+        patch.setattr(pool._Pool, "_feed", broken)
         waiter = threading.Thread(
             target=lambda: outcome.append(run_snippets(paths, project)),
             daemon=True,  # should it hang, the test fails instead of hanging the suite

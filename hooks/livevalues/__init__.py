@@ -6,20 +6,21 @@ same functions directly.
 
 from livevalues.build import Build
 from livevalues.cache import Cache
-from livevalues.problems import Problem, SnippetError
+from livevalues.limits import Limits
+from livevalues.pool import Batch, run_snippets, start_workers, submit
+from livevalues.problems import Failure, Problem
 from livevalues.render import format_value
-from livevalues.results import Limits, SnippetResult
-from livevalues.runner import Batch, run_snippets, start_workers, submit
+from livevalues.results import SnippetResult
 from livevalues.syntax import Placeholder, find_includes, find_leftovers, find_placeholders
 
 __all__ = [
     "Batch",
     "Build",
     "Cache",
+    "Failure",
     "Limits",
     "Placeholder",
     "Problem",
-    "SnippetError",
     "SnippetResult",
     "find_includes",
     "find_leftovers",

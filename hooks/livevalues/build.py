@@ -13,7 +13,9 @@ from typing import Any
 
 from livevalues.cache import Cache
 from livevalues.includes import disable_lines, include_problem
-from livevalues.problems import Problem, SnippetError, did_you_mean
+from livevalues.limits import Limits
+from livevalues.pool import Batch, submit
+from livevalues.problems import Failure, Problem, did_you_mean
 from livevalues.render import (
     BLOCK_KINDS,
     FormatError,
@@ -25,8 +27,7 @@ from livevalues.render import (
     output_block,
     summarize_block,
 )
-from livevalues.results import Limits, SnippetResult
-from livevalues.runner import Batch, submit
+from livevalues.results import SnippetResult
 from livevalues.safety import value_places
 from livevalues.syntax import (
     OPENING,
@@ -445,11 +446,11 @@ def _inline(resolved: tuple[str, bool] | None) -> str:
 
 
 class _SnippetFailed(Exception):
-    def __init__(self, error: SnippetError):
+    def __init__(self, error: Failure):
         self.error = error
 
 
-def _location(error: SnippetError, label: str) -> str:
+def _location(error: Failure, label: str) -> str:
     """Where a notebook failed, as "docs/notebooks/x.py:line" (line 1 when the line is unknown)."""
     if error.location and error.location.startswith(label + ":"):
         return error.location

@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from livevalues import numerics
-from livevalues.problems import SnippetError
-from livevalues.results import ABSENT, Limits, SnippetResult
+from livevalues.limits import Limits
+from livevalues.problems import Failure
+from livevalues.results import ABSENT, SnippetResult
 
 log = logging.getLogger("livevalues")  # not MkDocs' logger: a cache problem must not fail --strict
 
@@ -241,7 +242,7 @@ def _result_from_json(name: str, data: dict[str, Any], deps: dict[str, str]) -> 
     return SnippetResult(
         name,
         values=data["values"],
-        error=None if error is None else SnippetError(error["message"], error["location"], tuple(error["frames"])),
+        error=None if error is None else Failure(error["message"], error["location"], tuple(error["frames"])),
         deps=dict(deps),
         from_cache=True,
     )

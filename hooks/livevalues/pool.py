@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from livevalues import numerics
-from livevalues.problems import SnippetError, how_it_ended
-from livevalues.results import Limits, LimitsError, SnippetResult
+from livevalues.limits import Limits, LimitsError
+from livevalues.problems import Failure, how_it_ended
+from livevalues.results import SnippetResult
 
 if TYPE_CHECKING:
     from livevalues.cache import Cache
@@ -205,7 +206,7 @@ class _Pool:
                 worker.connection.close()  # the worker exits; the next submit starts a new pool
             for job in jobs:
                 message = f"not run: the worker pool failed ({error!r}); see the log"
-                _finish(job, SnippetResult(job.path.stem, error=SnippetError(message)))
+                _finish(job, SnippetResult(job.path.stem, error=Failure(message)))
 
     def _dispatch(self) -> None:
         while not self._closed:
@@ -262,7 +263,7 @@ class _Pool:
         if worker.jobs:
             running = worker.jobs.popleft()
             ended = how_it_ended(worker.process.exitcode)
-            error = SnippetError(
+            error = Failure(
                 f"the worker process that forked it {ended} while it ran", _label(running.path, running.root)
             )
             _finish(running, SnippetResult(running.path.stem, error=error))
@@ -311,14 +312,14 @@ def submit(
         if len(stems[path.stem]) > 1:
             others = " and ".join(_label(other, root) for other in sorted(stems[path.stem]))
             message = f"{others} share the name {path.stem!r}, so %{{{path.stem}.…}} would be ambiguous: rename one"
-            batch._resolve(SnippetResult(path.stem, error=SnippetError(message)))
+            batch._resolve(SnippetResult(path.stem, error=Failure(message)))
             continue
         try:
             source = path.read_bytes()  # read once: this is what runs and what the result is keyed on
             own_limits = limits.for_snippet(source.decode("utf-8"))
         except (OSError, ValueError) as error:
             line = f":{error.line}" if isinstance(error, LimitsError) else ""  # its `# livevalues:` line
-            batch._resolve(SnippetResult(path.stem, error=SnippetError(str(error), _label(path, root) + line)))
+            batch._resolve(SnippetResult(path.stem, error=Failure(str(error), _label(path, root) + line)))
             continue
         cached = cache.get(path, own_limits, is_notebook=is_notebook, source=source) if cache else None
         if cached is not None:
