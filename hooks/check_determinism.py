@@ -81,7 +81,7 @@ def run_once(root: Path, names: list[str], pages: bool) -> dict[str, Any]:
     results = {**build.results, **run_snippets(others, root, cache=cache)}
     shown = []
     for src, markdown in sources.items():
-        build.fill_values(src, build.render_markdown(src, markdown))
+        build.pages.fill(src, build.pages.mark(src, markdown))
         page = build.pages[src]
         for placeholder in find_placeholders(markdown)[0]:
             text = page.shown.get(placeholder.text)

@@ -136,7 +136,7 @@ def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
         # glossary page it illustrates, which answers a search for the term.
         page.meta.setdefault("search", {"boost": 0.5})
         return markdown
-    return _build.render_markdown(page.file.src_uri, markdown)
+    return _build.pages.mark(page.file.src_uri, markdown)
 
 
 def on_env(env: Any, config: Any, files: Any) -> None:
@@ -157,7 +157,7 @@ def on_env(env: Any, config: Any, files: Any) -> None:
     for file in files.documentation_pages():
         page = file.page
         if page is not None and page.content is not None and file.src_uri in _build.pages:
-            page.content = _build.render_html(file.src_uri, page.content)
+            page.content = _build.pages.fill(file.src_uri, page.content)
     problems = _build.problems
     if not problems:
         return

@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import markdown
 import pytest
 from livevalues import Build, Cache, numerics
 
@@ -46,12 +47,24 @@ def rendered() -> Build:
 
 
 def render_all(build: Build) -> Build:
-    """Run what the build's pages need and expand every page, as the MkDocs hook does."""
+    """Run what the build's pages need and expand every page, as the MkDocs hook does: mark the
+    Markdown, convert it to HTML, fill the HTML (which reports any placeholder left unexpanded)."""
     sources = page_sources(build.docs_dir)
     build.run(sources)
-    for src, markdown in sources.items():
-        build.fill_values(src, build.render_markdown(src, markdown))
+    for src, text in sources.items():
+        build.pages.fill(src, to_html(build.pages.mark(src, text), build.root))
     return build
+
+
+def to_html(text: str, root: Path) -> str:
+    """Markdown to HTML with the extensions that decide where a value lands (tables, admonitions, code)."""
+    return str(
+        markdown.markdown(
+            text,
+            extensions=["admonition", "attr_list", "md_in_html", "tables", "pymdownx.superfences", "pymdownx.snippets"],
+            extension_configs={"pymdownx.snippets": {"base_path": [str(root / "snippets"), str(root / "includes")]}},
+        )
+    )
 
 
 def mkdocs(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:

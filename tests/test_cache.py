@@ -58,7 +58,7 @@ def test_prose_edit_runs_nothing(project: Path) -> None:
         build.run({"index.md": prose})
     assert build.summary() == "1 snippets: 0 run, 1 from the cache"
     assert (
-        build.fill_values("index.md", build.render_markdown("index.md", "The total, reworded: %{reads.total}!"))
+        build.pages.fill("index.md", build.pages.mark("index.md", "The total, reworded: %{reads.total}!"))
         == "The total, reworded: 12!"
     )
 

@@ -15,7 +15,7 @@ def test_engine_runs_nothing_and_shows_an_ellipsis() -> None:
     build.run(page_sources())
     assert build.results == {}
     assert (
-        build.fill_values("models/svm.md", build.render_markdown("models/svm.md", "kept %{svm.n_support} vectors"))
+        build.pages.fill("models/svm.md", build.pages.mark("models/svm.md", "kept %{svm.n_support} vectors"))
         == "kept … vectors"
     )
     notebooks = build.executed_notebooks()

@@ -42,16 +42,16 @@ def test_pages_are_converted_and_filled_while_another_pages_snippet_still_runs(t
 
     # Converting pages to HTML (render_markdown) never waits for a snippet...
     converted = {
-        src: build.render_markdown(src, text)
+        src: build.pages.mark(src, text)
         for src, text in [("a.md", "Quick: %{quick.value}"), ("b.md", "Waits: %{waits.value}")]
     }
     assert "waits" not in build.results
     # ...and a page's values are filled in once its own snippets are done, while others still run.
-    assert build.fill_values("a.md", converted["a.md"]) == "Quick: 1"
+    assert build.pages.fill("a.md", converted["a.md"]) == "Quick: 1"
     assert "waits" not in build.results
 
     flag.touch()
-    assert build.fill_values("b.md", converted["b.md"]) == "Waits: released"
+    assert build.pages.fill("b.md", converted["b.md"]) == "Waits: released"
     build.finish()
     assert build.problems == []
 
@@ -81,10 +81,10 @@ def test_a_value_in_a_heading_goes_in_at_conversion(tmp_path: Path) -> None:
     build = Build(project, project / "docs")
     page = "## With %{counts.n} components\n\nBody: %{counts.n}.\n\nSetext %{counts.n}\n---\n"
     build.start({"index.md": page})
-    converted = build.render_markdown("index.md", page)
+    converted = build.pages.mark("index.md", page)
     assert converted.startswith("## With 3 components\n\nBody: LIVEVALUES")
     assert "Setext 3\n---" in converted
-    assert build.fill_values("index.md", converted).startswith("## With 3 components\n\nBody: 3.")
+    assert build.pages.fill("index.md", converted).startswith("## With 3 components\n\nBody: 3.")
     assert build.problems == []
 
 
@@ -143,7 +143,7 @@ def test_a_value_too_big_to_store_is_its_own_problem_only(tmp_path: Path) -> Non
     for _ in range(2):  # computed, then from the cache: the same
         build = Build(project, project / "docs", cache=Cache(project / ".cache", project))
         build.run({"index.md": page})
-        html = build.fill_values("index.md", build.render_markdown("index.md", page))
+        html = build.pages.fill("index.md", build.pages.mark("index.md", page))
         assert html.startswith("Small: 3, other: 1.")
         assert [str(problem) for problem in build.problems] == [
             "docs/index.md:3: %{huge.n}: huge.n cannot be shown: an int of about 6,020 digits, too long to show"
