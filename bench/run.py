@@ -83,7 +83,7 @@ theme:
   name: material
   font: false
 hooks:
-  - {ROOT / "hooks" / "mkdocs_hook.py"}
+  - {ROOT / "hooks" / "values_hook.py"}
 watch:
   - snippets
 markdown_extensions:

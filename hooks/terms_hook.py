@@ -1,5 +1,5 @@
 """MkDocs adapter for glossary_terms: tooltips, meta descriptions and glossary.json from each page's
-first paragraph. Wiring only; listed in `hooks:` after mkdocs_hook.py.
+first paragraph. Wiring only; listed in `hooks:` after values_hook.py.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class _Build:
     urls: dict[str, str] = field(default_factory=dict)
 
 
-_build: _Build | None = None  # one per build, like mkdocs_hook's: a `mkdocs serve` rebuild starts anew
+_build: _Build | None = None  # one per build, like values_hook's: a `mkdocs serve` rebuild starts anew
 
 
 def on_config(config: Any) -> None:

@@ -27,7 +27,7 @@ from livevalues import Build, Cache, numerics
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-HOOK = ROOT / "hooks" / "mkdocs_hook.py"
+HOOK = ROOT / "hooks" / "values_hook.py"
 QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 

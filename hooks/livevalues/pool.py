@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -125,6 +125,34 @@ class Batch:
         with self._ready:
             self.results[result.name] = result
             self._ready.notify_all()
+
+
+def after_each_burst(
+    batch: Batch, names: set[str], callback: Callable[[], bool], quiet: float = 1.0
+) -> threading.Thread:
+    """In a thread: `callback()` each time results of `names` have arrived and `quiet` seconds passed
+    without another, and once the last is in. It stops early when `callback` returns False.
+
+    So a fast snippet's value shows without waiting for a slow one's, and ten results in a row
+    cause one call, not ten (a dev server's rebuild, see the MkDocs adapter).
+    """
+
+    def follow() -> None:
+        waiting = set(names)
+        while waiting and not batch.cancelled:
+            batch.wait_for_any(waiting)
+            while True:
+                arrived = len(waiting & batch.results.keys())
+                batch.wait(timeout=quiet, names=waiting)
+                if len(waiting & batch.results.keys()) in (arrived, len(waiting)):
+                    break
+            waiting -= batch.results.keys()
+            if not callback():
+                return
+
+    thread = threading.Thread(target=follow, name="livevalues-arrivals", daemon=True)
+    thread.start()
+    return thread
 
 
 _registry = threading.Lock()
