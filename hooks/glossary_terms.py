@@ -16,10 +16,8 @@ from typing import Any
 
 import markdown
 import yaml
+from livevalues import syntax
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*\n", re.DOTALL)
-_ATTR_LIST = re.compile(r"\s*\{\s*#([\w-]+)[^}]*\}\s*$")
-_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
 _NOT_A_PARAGRAPH = re.compile(r"^\s*(#|!!!|\?\?\?|\||[-*+] |\d+\. |>|<|`{3}|~{3}|\$\$|--8<--|\*\[)")
 _MATH = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$")
 _PLACEHOLDER = "%{"
@@ -105,34 +103,9 @@ def plain_text(markdown_text: str) -> str:
 
 def split_front_matter(source: str) -> tuple[dict[str, Any], str, int]:
     """(front matter, body, number of lines the front matter takes)."""
-    match = _FRONT_MATTER.match(source)
-    if not match:
-        return {}, source, 0
-    meta = yaml.safe_load(match.group(1)) or {}
-    return (meta if isinstance(meta, dict) else {}), source[match.end() :], match.group(0).count("\n")
-
-
-def headings(source: str) -> list[tuple[int, int, str, str]]:
-    """(line, level, text, explicit anchor or "") of every ATX heading outside front matter and code."""
-    found = []
-    fence = ""
-    skip = split_front_matter(source)[2]
-    for number, line in enumerate(source.splitlines(), start=1):
-        if number <= skip:
-            continue
-        opening = _FENCE.match(line)
-        if opening:
-            if not fence:
-                fence = opening.group(2)[0] * len(opening.group(2))
-            elif line.strip().startswith(fence):
-                fence = ""
-            continue
-        match = re.match(r"^(#{1,6})\s+(.*?)\s*#*\s*$", line)
-        if match and not fence:
-            anchor = _ATTR_LIST.search(match.group(2))
-            text = _ATTR_LIST.sub("", match.group(2))
-            found.append((number, len(match.group(1)), text, anchor.group(1) if anchor else ""))
-    return found
+    text, body, lines = syntax.split_front_matter(source)
+    meta = yaml.safe_load(text) or {} if text else {}
+    return (meta if isinstance(meta, dict) else {}), body, lines
 
 
 def title_words(title: str) -> list[str]:
@@ -154,10 +127,10 @@ def extract_term(src: str, source: str, *, is_term: bool) -> Term | None:
     label = f"docs/{src}"
     meta, body, offset = split_front_matter(source)
     lines = body.splitlines()
-    titles = [h for h in headings(body) if h[1] == 1]
+    titles = [heading for heading in syntax.headings(body) if heading.level == 1]
     if not titles:
         return None
-    title_line, _, raw_title, anchor = titles[0]
+    title_line, raw_title, anchor = titles[0].line, titles[0].text, titles[0].anchor
     start = title_line  # index of the line after the title
     while start < len(lines) and not lines[start].strip():
         start += 1

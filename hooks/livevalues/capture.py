@@ -15,6 +15,8 @@ import types
 import warnings
 from typing import Any
 
+from livevalues.render import rounded
+
 Value = dict[str, Any]
 
 # Text and axes in figures are drawn in this colour, then turned into `currentColor`, so the
@@ -197,9 +199,9 @@ def describe(value: Any) -> tuple[str, str]:
 
 
 def compact(value: Any) -> str:
-    """A scalar rounded to 4 significant digits: the default precision on the site."""
+    """A scalar as a table cell shows it: floats at the site's default precision, strings quoted."""
     if isinstance(value, float):
-        return format(value + 0.0, ".4g") if math.isfinite(value) else str(value)  # + 0.0: no "-0"
+        return rounded(value)
     return repr(value) if isinstance(value, str) else str(value)
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from livevalues.safety import svg_problem
 
-INLINE_KINDS = {"scalar", "list"}
 BLOCK_KINDS = {"table", "figure", "output"}
 SHOWN_ITEMS = 8  # longer lists show their ends and their length
 # Characters Python-Markdown would read as markup; a backslash makes each one literal.
@@ -46,9 +45,14 @@ def format_value(value: dict[str, Any], spec: str | None = None) -> str:
     raise FormatError(f"is a {value['type']}, which a page cannot show; compute a number, list or estimator from it")
 
 
+def rounded(value: float) -> str:
+    """A float at the site's default precision, 4 significant digits, in prose and tables alike; never "-0"."""
+    return positive_zero(format(value, ".4g"))
+
+
 def _format_scalar(item: Any, spec: str | None) -> str:
     if spec is None:
-        return positive_zero(format(item, ".4g")) if isinstance(item, float) else str(item)
+        return rounded(item) if isinstance(item, float) else str(item)
     _check_spec_size(spec)
     try:
         return positive_zero(format(item, spec))

@@ -40,6 +40,9 @@ LIST_ITEM = re.compile(r"(?:[*+-]|\d+\.)[ \t]+\S|\[\^[^\]\s]+\]:")
 # A rule (`- - -`, `***`) or a setext underline (`===`, `---`): a block boundary, like a heading.
 RULE_OR_UNDERLINE = re.compile(r"(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+[ \t]*|-+[ \t]*)$")
 SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+ATX_TEXT = re.compile(r"^ {0,3}(?P<marks>#{1,6})(?:[ \t]+(?P<text>.*?))?[ \t]*#*[ \t]*$")
+ATTR_LIST = re.compile(r"\s*\{\s*#(?P<anchor>[\w-]+)[^}]*\}\s*$")
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*\n", re.DOTALL)
 # Markup a placeholder can sit inside of: a link target `](`, an HTML tag `<a `, an attribute list `{ `.
 IN_MARKUP = re.compile(r"\]\([^)]*\Z|<[A-Za-z/!?][^>]*\Z|\{[^}]*\Z")
 PRE_OR_CODE = re.compile(r"<(pre|code|script|style)\b.*?</\1>", re.S | re.I)
@@ -267,16 +270,59 @@ def in_markup(markdown: str, placeholder: Placeholder) -> bool:
     return IN_MARKUP.search(markdown, line_start, placeholder.start) is not None
 
 
+@dataclass(frozen=True)
+class Heading:
+    """A heading outside code: `## Text { #anchor }`, or a line underlined with === or ---."""
+
+    line: int  # 1-based
+    level: int
+    text: str  # without the attribute list
+    anchor: str  # the explicit `{ #anchor }`, or ""
+
+
+def headings(markdown: str) -> list[Heading]:
+    """Every heading outside code blocks (front matter, if any, must be split off first)."""
+    lines = markdown.split("\n")
+    code = {
+        number
+        for start, end in code_blocks(markdown)
+        for number in range(line_of(markdown, start), line_of(markdown, max(start, end - 1)) + 1)
+    }
+    found: list[Heading] = []
+    for number, line in enumerate(lines, 1):
+        if number in code:
+            continue
+        atx = ATX_TEXT.match(line)
+        if atx:
+            found.append(_heading(number, len(atx["marks"]), atx["text"] or ""))
+        elif (
+            SETEXT_UNDERLINE.match(line)
+            and number > 1
+            and lines[number - 2].strip()
+            and number - 1 not in code
+            and not (found and found[-1].line == number - 1)
+        ):
+            level = 1 if line.strip().startswith("=") else 2
+            found.append(_heading(number - 1, level, lines[number - 2].strip()))
+    return found
+
+
+def _heading(line: int, level: int, text: str) -> Heading:
+    anchor = ATTR_LIST.search(text)
+    return Heading(line, level, ATTR_LIST.sub("", text), anchor["anchor"] if anchor else "")
+
+
 def heading_lines(markdown: str) -> set[int]:
     """The 1-based numbers of heading lines (`# Title`, or a line underlined with === or ---)."""
-    lines = markdown.split("\n")
-    found = set()
-    for number, line in enumerate(lines, 1):
-        if ATX_HEADING.match(line):
-            found.add(number)
-        elif SETEXT_UNDERLINE.match(line) and number > 1 and lines[number - 2].strip():
-            found.add(number - 1)
-    return found
+    return {heading.line for heading in headings(markdown)}
+
+
+def split_front_matter(source: str) -> tuple[str, str, int]:
+    """(YAML front matter text, the rest, the number of lines the front matter takes)."""
+    match = FRONT_MATTER.match(source)
+    if not match:
+        return "", source, 0
+    return match[1], source[match.end() :], match[0].count("\n")
 
 
 def find_leftovers(html: str) -> list[str]:
