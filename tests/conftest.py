@@ -28,6 +28,7 @@ from livevalues import Build, Cache, numerics
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 HOOK = ROOT / "hooks" / "values_hook.py"
+FIXTURES = ROOT / "tests" / "fixtures"  # small projects: broken pages and snippets, hostile ones, a cache
 QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 

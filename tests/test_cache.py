@@ -13,11 +13,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import FIXTURES, ROOT
 from livevalues import Build, Cache, Limits, run_snippets, submit
 from livevalues.cache import KEEP_BUILDS
 
-FIXTURE = Path(__file__).parent / "cache_project"
+FIXTURE = FIXTURES / "cache_project"
 STDOUT = {"stdout": {"kind": "output", "text": ""}}
 
 

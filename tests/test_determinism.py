@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import FIXTURES, ROOT
 from livevalues import numerics
 
-FIXTURE = Path(__file__).parent / "determinism"
+FIXTURE = FIXTURES / "determinism"
 CHECK = str(ROOT / "hooks" / "check_determinism.py")
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_project, mkdocs, render_all
+from conftest import FIXTURES, make_project, mkdocs, render_all
 from livevalues import Build
 
-BROKEN = Path(__file__).parent / "broken"
+BROKEN = FIXTURES / "broken"
 
 # (page line, words the message must contain)
 EXPECTED = [

@@ -1,6 +1,6 @@
 """Everything a page can carry is checked: front matter, headings, code, links, includes, figures.
 
-`tests/inputs/` has one page of refused inputs (`bad.md`, each reported at its line) and one of
+`tests/fixtures/inputs/` has one page of refused inputs (`bad.md`, each reported at its line) and one of
 values that carry markup and must reach the reader as text (`good.md`), built with the real MkDocs.
 """
 
@@ -10,9 +10,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import dev_server, make_project, mkdocs, wait_for
+from conftest import FIXTURES, dev_server, make_project, mkdocs, wait_for
 
-INPUTS = Path(__file__).parent / "inputs"
+INPUTS = FIXTURES / "inputs"
 
 # (line in docs/bad.md, words its message must contain)
 EXPECTED = [

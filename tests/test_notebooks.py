@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DOCS, REPO_PATH, ROOT, ServedSite, make_project, mkdocs, render_all
+from conftest import DOCS, FIXTURES, REPO_PATH, ROOT, ServedSite, make_project, mkdocs, render_all
 from livevalues import Build, Cache
 
 nbformat: Any = importlib.import_module("nbformat")  # untyped: mypy --strict would refuse its calls
 NOTEBOOKS = sorted(path.stem for path in (DOCS / "notebooks").glob("[!_]*.py"))
-BROKEN = Path(__file__).parent / "notebooks_broken"
+BROKEN = FIXTURES / "notebooks_broken"
 # The mkdocs-jupyter settings of the real mkdocs.yml, for small fixture sites.
 JUPYTER = """plugins:
   - mkdocs-jupyter:

@@ -1,6 +1,6 @@
 """Hostile snippets: each is reported precisely, nothing else is affected, the source tree is untouched.
 
-The snippets live in tests/robust/: one per failure mode, plus one that meddles with process
+The snippets live in tests/fixtures/robust/: one per failure mode, plus one that meddles with process
 state and one that checks nothing leaked into it.
 """
 
@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import dev_server, make_project, mkdocs, render_all, tree_digest, wait_for
+from conftest import FIXTURES, dev_server, make_project, mkdocs, render_all, tree_digest, wait_for
 from livevalues import Build
 
-ROBUST = Path(__file__).parent / "robust"
+ROBUST = FIXTURES / "robust"
 
 # (line in docs/index.md, words its message must contain)
 EXPECTED = [

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import dev_server, make_project, project_from, wait_for
+from conftest import FIXTURES, dev_server, make_project, project_from, wait_for
 
-BROKEN = Path(__file__).parent / "broken"
+BROKEN = FIXTURES / "broken"
 
 
 @pytest.fixture
