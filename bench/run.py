@@ -37,7 +37,9 @@ ONE_THREAD = {name: "1" for name in numerics.THREADS}
 NATIVE = {**ENV, **ONE_THREAD}  # the kernels and SIMD code the libraries pick for this CPU
 AVX512 = {**ENV, **ONE_THREAD, "OPENBLAS_CORETYPE": "SkylakeX", "NPY_DISABLE_CPU_FEATURES": ""}
 HAS_AVX512 = {"avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"} <= numerics.cpu_flags()
-SUMMARY = re.compile(r"livevalues: (\d+) snippets: (\d+) run, \d+ from the cache(?:; (\d+) notebooks: (\d+) run)?")
+SUMMARY = re.compile(
+    r"livevalues: (\d+) snippets: (\d+) run, \d+ from the cache(?:, \d+ still running)?(?:; (\d+) notebooks: (\d+) run)?"
+)
 
 SNIPPET = """\
 from sklearn.datasets import make_classification

@@ -157,10 +157,14 @@ def check_seeds(root: Path, names: list[str], pages: bool) -> list[str]:
     return found + failed
 
 
-def check_kernels(root: Path, names: list[str]) -> list[str]:
-    """Shown strings that differ between the numeric profiles this CPU can run."""
+def check_kernels(root: Path, names: list[str], only: list[str] | None = None) -> list[str]:
+    """Shown strings that differ between the numeric profiles this CPU can run (or those of `only`)."""
     flags = numerics.cpu_flags()
-    profiles = [(name, environment) for name, needs, environment in PROFILES if needs <= flags]
+    profiles = [
+        (name, environment)
+        for name, needs, environment in PROFILES
+        if needs <= flags and (only is None or name in only)
+    ]
     if not numerics.can_pin() or len(profiles) < 2:
         print("kernels: needs Linux on an x86-64-v3 CPU (AVX2), to run several kernels; skipped")
         return []
@@ -196,6 +200,11 @@ def main() -> int:
     parser.add_argument("--root", type=Path, default=ROOT)
     parser.add_argument("--seeds", action="store_true", help="only the hash-seed check")
     parser.add_argument("--kernels", action="store_true", help="only the kernel check")
+    parser.add_argument(
+        "--profiles",
+        type=lambda text: text.split(","),
+        help=f"the kernel check's profiles, comma-separated (default: all this CPU runs: {', '.join(p[0] for p in PROFILES)})",
+    )
     args = parser.parse_args()
     root = args.root.resolve()
     names = args.snippets or sorted(path.stem for path in (root / "snippets").glob("[!_]*.py"))
@@ -207,7 +216,7 @@ def main() -> int:
     if args.seeds or both:  # named snippets only, when names are given; else the whole site too
         problems += check_seeds(root, names, pages=not args.snippets)
     if args.kernels or both:
-        problems += check_kernels(root, names)
+        problems += check_kernels(root, names, args.profiles)
     return 1 if problems else 0
 
 

@@ -35,6 +35,11 @@ _arrivals: Path | None = None  # `mkdocs serve`: a folder it watches; a write th
 _generation = 0  # counts builds: a rebuild asked for by a superseded build is dropped
 
 
+def current_build() -> livevalues.Build | None:
+    """The engine's build of the last (or current) MkDocs build: what the tests read values from."""
+    return _build
+
+
 def on_startup(command: str, dirty: bool) -> None:
     global _command, _arrivals
     _command = command

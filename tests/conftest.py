@@ -1,4 +1,4 @@
-"""Shared fixtures: the real docs rendered once through the engine, and a helper to build sites."""
+"""Shared fixtures: the real site built once, in this process, by MkDocs; helpers to build and serve sites."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import functools
 import hashlib
 import http.server
 import json
+import logging
 import os
 import shutil
 import socket
@@ -23,7 +24,7 @@ from typing import Any
 
 import markdown
 import pytest
-from livevalues import Build, Cache, numerics
+from livevalues import Build, numerics
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -37,14 +38,9 @@ def page_sources(docs: Path = DOCS) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def rendered() -> Build:
-    """Every page of the site through the same engine calls the MkDocs hook makes, and its cache.
-
-    The cache is the site's own (`LIVEVALUES_CACHE_DIR`, as for `mkdocs build`): its key covers
-    every input, so a change to one snippet runs that snippet only, here and in CI.
-    """
-    folder = os.environ.get("LIVEVALUES_CACHE_DIR", str(ROOT / ".cache" / "livevalues"))
-    return render_all(Build(ROOT, DOCS, cache=Cache(Path(folder), ROOT) if folder else None))
+def rendered(served_site: ServedSite) -> Build:
+    """The values engine's build of the real site: the one MkDocs ran for `served_site`."""
+    return served_site.build
 
 
 def render_all(build: Build) -> Build:
@@ -66,6 +62,69 @@ def to_html(text: str, root: Path) -> str:
             extension_configs={"pymdownx.snippets": {"base_path": [str(root / "snippets"), str(root / "includes")]}},
         )
     )
+
+
+@dataclass(frozen=True)
+class Built:
+    """What an in-process `mkdocs build` gave: its exit code, everything it logged, the values engine's build."""
+
+    returncode: int
+    log: str  # MkDocs' log and the engine's, "LEVEL - message" a line, then the error that stopped it
+    build: Build | None  # None when the config did not load
+
+
+def build_site(
+    project: Path, *, strict: bool = True, site_dir: Path | None = None, env: dict[str, str] | None = None
+) -> Built:
+    """`mkdocs build [--strict]` in this process, as its command line runs it (startup, build, shutdown).
+
+    The real MkDocs with the real hooks, sharing this process's warm worker pool: a build costs
+    its own work, not a new interpreter and a new forkserver. `env` is set for the build only, and
+    the build runs in the project's folder, as the command would (pymdownx.snippets reads relative
+    paths from there).
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    lines: list[str] = []
+    handler = logging.Handler(logging.INFO)
+    handler.emit = lambda record: lines.append(f"{record.levelname} - {record.getMessage()}")  # type: ignore[method-assign]
+    loggers = [logging.getLogger(name) for name in ("mkdocs", "livevalues")]
+    levels = [logger.level for logger in loggers]
+    saved = {name: os.environ.get(name) for name in (env or {})}
+    os.environ.update(env or {})
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    config = None
+    cwd = os.getcwd()
+    os.chdir(project)
+    try:
+        config = load_config(
+            config_file=str(project / "mkdocs.yml"), strict=strict, site_dir=str(site_dir) if site_dir else None
+        )
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+        code = 0
+    except (Abort, ConfigurationError) as error:
+        lines.append(f"ERROR - {error}")
+        code = 1
+    finally:
+        os.chdir(cwd)
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    hooks = [plugin for name, plugin in (config.plugins.items() if config else []) if name.endswith("values_hook.py")]
+    return Built(code, "\n".join(lines), hooks[0].current_build() if hooks else None)
 
 
 def mkdocs(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -124,6 +183,7 @@ REPO_PATH = "executable-glossary"  # the GitHub Pages sub-path: https://<org>.gi
 class ServedSite:
     site_dir: Path  # the built site, as GitHub Pages would publish it
     url: str  # where it is served, under /<repo>/ like GitHub Pages, matching site_url
+    build: Build  # the values engine's build: what each page shows
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -133,28 +193,24 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
-    """The real site built once with --strict, with site_url set to where it is served on 127.0.0.1.
+    """The real site, built once per test run by MkDocs with --strict, served on 127.0.0.1.
 
     Instant navigation and search need site_url to match the serving origin, so the server binds
-    its port first and the build is told that address.
+    its port first and the build is told that address. The build uses the site's results cache
+    (as `mkdocs build` does: its key covers every input), so one changed snippet runs one snippet.
     """
     root = tmp_path_factory.mktemp("served")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
     url = f"http://127.0.0.1:{server.server_address[1]}/{REPO_PATH}/"
-    site_dir = root / REPO_PATH
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, **QUIET, "SITE_URL": url},
-    )
-    assert result.returncode == 0, result.stderr[-5000:]
+    before = tree_digest(ROOT / "docs", ROOT / "snippets")
+    built = build_site(ROOT, site_dir=root / REPO_PATH, env={"SITE_URL": url})
+    assert (built.returncode, built.build is not None) == (0, True), built.log[-5000:]
+    assert tree_digest(ROOT / "docs", ROOT / "snippets") == before  # a build never writes to the sources
+    assert built.build is not None
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield ServedSite(site_dir, url)
+        yield ServedSite(root / REPO_PATH, url, built.build)
     finally:
         server.shutdown()
         server.server_close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, make_project, mkdocs, render_all
+from conftest import FIXTURES, Built, build_site, make_project, mkdocs
 from livevalues import Build
 
 BROKEN = FIXTURES / "broken"
@@ -24,9 +24,17 @@ EXPECTED = [
 
 
 @pytest.fixture(scope="module")
-def broken_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    project = make_project(tmp_path_factory.mktemp("broken"), BROKEN)
-    return render_all(Build(project, project / "docs", include_dirs=[project / "snippets", project / "includes"]))
+def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, Path]:
+    """The fixture built once, strictly, by MkDocs in this process: (what it gave, its site folder)."""
+    where = tmp_path_factory.mktemp("broken")
+    project = make_project(where / "project", BROKEN)
+    return build_site(project, site_dir=where / "site"), where / "site"
+
+
+@pytest.fixture(scope="module")
+def broken_build(broken: tuple[Built, Path]) -> Build:
+    assert broken[0].build is not None
+    return broken[0].build
 
 
 @pytest.mark.parametrize(("line", "words"), EXPECTED, ids=[words[0] for _, words in EXPECTED])
@@ -51,20 +59,28 @@ def test_fine_page_has_no_problem(broken_build: Build) -> None:
     assert broken_build.pages["fine.md"].shown == {"%{ok.n}": "3", "%{ok.ratio:.0%}": "50%"}
 
 
-def test_strict_build_reports_everything_together_and_writes_nothing(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "project", BROKEN)
-    result = mkdocs("build", "--strict", "--site-dir", str(tmp_path / "site"), cwd=project)
-    assert result.returncode == 1
-    report = result.stderr
-    assert "livevalues found 9 problem(s); nothing was written" in report
+def test_strict_build_reports_everything_together_and_writes_nothing(broken: tuple[Built, Path]) -> None:
+    built, site = broken
+    assert built.returncode == 1
+    assert "livevalues found 9 problem(s); nothing was written" in built.log
     for line, words in EXPECTED:
-        assert f"docs/index.md:{line}: " in report
+        assert f"docs/index.md:{line}: " in built.log
         for word in words:
-            assert word in report
+            assert word in built.log
     # The placeholder in the included file reached the HTML: named with the file it came from.
     assert (
         "docs/index.md:12: %{ok.n} reached the HTML unexpanded: it is in includes/fragment.md:3, included here"
-        in report
+        in built.log
     )
-    assert "Traceback (most recent call last)" not in report  # a clean error, not a crash
-    assert not list((tmp_path / "site").rglob("*.html"))  # no page, so no traceback, was published
+    assert not list(site.rglob("*.html"))  # no page, so no traceback, was published
+
+
+def test_the_command_line_fails_cleanly(tmp_path: Path) -> None:
+    """The one build by the command line: exit status 1, the report, no traceback, no page written."""
+    project = make_project(tmp_path / "project", BROKEN)
+    result = mkdocs("build", "--strict", "--site-dir", str(tmp_path / "site"), cwd=project)
+    assert result.returncode == 1
+    assert "livevalues found 9 problem(s); nothing was written" in result.stderr
+    assert "docs/index.md:3: %{raises.value}: snippet failed at snippets/raises.py:2" in result.stderr
+    assert "Traceback (most recent call last)" not in result.stderr  # a clean error, not a crash
+    assert not list((tmp_path / "site").rglob("*.html"))

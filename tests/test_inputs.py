@@ -6,11 +6,10 @@ values that carry markup and must reach the reader as text (`good.md`), built wi
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, dev_server, make_project, mkdocs, wait_for
+from conftest import FIXTURES, Built, build_site, dev_server, make_project, wait_for
 
 INPUTS = FIXTURES / "inputs"
 
@@ -54,10 +53,10 @@ EXPECTED = [
 
 
 @pytest.fixture(scope="module")
-def strict_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+def strict_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, Path]:
     where = tmp_path_factory.mktemp("inputs")
     project = make_project(where / "project", INPUTS)
-    return mkdocs("build", "--strict", "--site-dir", str(where / "site"), cwd=project), where / "site"
+    return build_site(project, site_dir=where / "site"), where / "site"
 
 
 @pytest.fixture(scope="module")
@@ -65,29 +64,26 @@ def good_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     where = tmp_path_factory.mktemp("inputs-good")
     project = make_project(where / "project", INPUTS)
     (project / "docs" / "bad.md").unlink()
-    result = mkdocs("build", "--strict", "--site-dir", str(where / "site"), cwd=project)
-    assert result.returncode == 0, result.stderr
+    built = build_site(project, site_dir=where / "site")
+    assert built.returncode == 0, built.log
     return where / "site"
 
 
 @pytest.mark.parametrize(("line", "words"), EXPECTED, ids=[f"bad.md:{line}" for line, _ in EXPECTED])
 def test_each_refused_input_is_reported_at_its_line(
-    strict_build: tuple[subprocess.CompletedProcess[str], Path], line: int, words: list[str]
+    strict_build: tuple[Built, Path], line: int, words: list[str]
 ) -> None:
-    result, _ = strict_build
-    reported = [entry for entry in result.stderr.split("\ndocs/") if entry.startswith(f"bad.md:{line}: ")]
-    assert len(reported) == 1, result.stderr[-3000:]
+    built, _ = strict_build
+    reported = [entry for entry in built.log.split("\ndocs/") if entry.startswith(f"bad.md:{line}: ")]
+    assert len(reported) == 1, built.log[-3000:]
     for word in words:
         assert word in reported[0]
 
 
-def test_strict_build_fails_cleanly_and_writes_nothing(
-    strict_build: tuple[subprocess.CompletedProcess[str], Path],
-) -> None:
-    result, site = strict_build
-    assert result.returncode == 1
-    assert f"livevalues found {len(EXPECTED)} problem(s); nothing was written" in result.stderr
-    assert "Traceback" not in result.stderr
+def test_strict_build_fails_cleanly_and_writes_nothing(strict_build: tuple[Built, Path]) -> None:
+    built, site = strict_build
+    assert built.returncode == 1
+    assert f"livevalues found {len(EXPECTED)} problem(s); nothing was written" in built.log
     assert not list(site.rglob("*.html"))
 
 

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, PageFacts, ServedSite, built_page, mkdocs, page_sources
+from conftest import ROOT, PageFacts, ServedSite, build_site, built_page, page_sources
 from livevalues.syntax import headings, split_front_matter
 
 PUBLISHED = ROOT / "tests" / "published-urls.txt"
@@ -114,8 +114,8 @@ plugins:
 """,
         encoding="utf-8",
     )
-    result = mkdocs("build", "--strict", cwd=project)
-    assert result.returncode == 0, result.stderr
+    built = build_site(project)
+    assert built.returncode == 0, built.log
     return project / "site"
 
 

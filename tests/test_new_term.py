@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, built_page, mkdocs, page_sources
+from conftest import ROOT, Built, build_site, built_page, page_sources
 from new_term import STUB_DEFINITION, add_to_index, add_to_nav, slugs
 
 
@@ -41,8 +42,12 @@ def test_no_page_keeps_the_stub_definition() -> None:
 
 
 @pytest.fixture(scope="module")
-def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    """A copy of the repository with a term scaffolded by the real command, then built strictly."""
+def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Built]:
+    """A copy of the repository with a term scaffolded by the real command, then built strictly.
+
+    The build shares the repository's results cache (its keys hold for a copy): only the new
+    term's snippet runs.
+    """
     root = tmp_path_factory.mktemp("repo")
     for name in ("docs", "snippets", "hooks", "overrides", "tests"):
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__", "__snapshots__"))
@@ -53,14 +58,15 @@ def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subproce
     again = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
     assert again.returncode == 1
     assert again.stderr == "new_term: docs/glossary/learning-rate.md exists already\n"
-    return root, mkdocs("build", "--strict", cwd=root)
+    cache = os.environ.get("LIVEVALUES_CACHE_DIR", str(ROOT / ".cache" / "livevalues"))
+    return root, build_site(root, env={"LIVEVALUES_CACHE_DIR": cache})
 
 
 def test_scaffolded_term_builds_strictly_with_its_values(
-    scaffolded: tuple[Path, subprocess.CompletedProcess[str]],
+    scaffolded: tuple[Path, Built],
 ) -> None:
-    root, build = scaffolded
-    assert build.returncode == 0, build.stderr[-3000:]
+    root, built = scaffolded
+    assert built.returncode == 0, built.log[-3000:]
     html = built_page(root / "site", "glossary/learning-rate/").read_text(encoding="utf-8")
     assert "The model learned 12 coefficients from 4 features." in html
     assert '<h1 id="learning-rate">' in html
@@ -71,7 +77,7 @@ def test_scaffolded_term_builds_strictly_with_its_values(
     assert 'href="learning-rate/"' in built_page(root / "site", "glossary/").read_text(encoding="utf-8")
 
 
-def test_scaffolded_snippet_runs_warning_free(scaffolded: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+def test_scaffolded_snippet_runs_warning_free(scaffolded: tuple[Path, Built]) -> None:
     root, _ = scaffolded
     run = subprocess.run(
         [sys.executable, "-W", "error", str(root / "snippets" / "learning_rate.py")],
@@ -83,7 +89,7 @@ def test_scaffolded_snippet_runs_warning_free(scaffolded: tuple[Path, subprocess
     assert run.returncode == 0, run.stderr
 
 
-def test_scaffolded_urls_are_published(scaffolded: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+def test_scaffolded_urls_are_published(scaffolded: tuple[Path, Built]) -> None:
     root, _ = scaffolded
     published = (root / "tests" / "published-urls.txt").read_text(encoding="utf-8").splitlines()
     assert published[-4:] == [

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DOCS, FIXTURES, REPO_PATH, ROOT, ServedSite, make_project, mkdocs, render_all
+from conftest import DOCS, FIXTURES, REPO_PATH, Built, ServedSite, build_site, make_project
 from livevalues import Build, Cache
 
 nbformat: Any = importlib.import_module("nbformat")  # untyped: mypy --strict would refuse its calls
@@ -70,10 +70,17 @@ def test_notebook_values_reach_pages(rendered: Build) -> None:
 
 
 @pytest.fixture(scope="module")
-def broken(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    project = make_project(tmp_path_factory.mktemp("notebooks"), BROKEN)
-    build = Build(project, project / "docs")
-    return render_all(build)
+def broken_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, Path, Path]:
+    """The broken notebooks built once, strictly, by MkDocs in this process: (result, project, site)."""
+    where = tmp_path_factory.mktemp("notebooks")
+    project = make_project(where / "project", BROKEN, extra_config=JUPYTER)
+    return build_site(project, site_dir=where / "site"), project, where / "site"
+
+
+@pytest.fixture(scope="module")
+def broken(broken_site: tuple[Built, Path, Path]) -> Build:
+    assert broken_site[0].build is not None
+    return broken_site[0].build
 
 
 def problem(build: Build, notebook: str) -> str:
@@ -140,16 +147,16 @@ def test_an_unchanged_notebook_is_not_run_again(tmp_path: Path) -> None:
     assert build.results["fine"].values["answer"]["value"] == 48
 
 
-def test_strict_build_fails_naming_notebook_cell_and_line_and_writes_nothing(tmp_path: Path) -> None:
-    project = make_project(tmp_path / "project", BROKEN, extra_config=JUPYTER)
-    result = mkdocs("build", "--strict", "--site-dir", str(tmp_path / "site"), cwd=project)
-    assert result.returncode == 1
-    assert "livevalues found 3 problem(s); nothing was written" in result.stderr
-    assert "docs/notebooks/raises.py:13: notebook failed" in result.stderr
-    assert "in code cell 2 (In [2]): ZeroDivisionError" in result.stderr
-    assert "docs/notebooks/hangs.py:12: notebook failed" in result.stderr
-    assert "Traceback (most recent call last)" not in result.stderr
-    assert not list((tmp_path / "site").rglob("*.html"))
+def test_strict_build_fails_naming_notebook_cell_and_line_and_writes_nothing(
+    broken_site: tuple[Built, Path, Path],
+) -> None:
+    built, project, site = broken_site
+    assert built.returncode == 1
+    assert "livevalues found 3 problem(s); nothing was written" in built.log
+    assert "docs/notebooks/raises.py:13: notebook failed" in built.log
+    assert "in code cell 2 (In [2]): ZeroDivisionError" in built.log
+    assert "docs/notebooks/hangs.py:12: notebook failed" in built.log
+    assert not list(site.rglob("*.html"))
     assert not list((project / "docs").rglob("*.ipynb"))  # nothing written into the sources
 
 
@@ -158,9 +165,9 @@ def test_real_builds_run_a_notebook_once_and_publish_it(tmp_path: Path) -> None:
     logs = []
     for _ in range(2):
         shutil.rmtree(tmp_path / "site", ignore_errors=True)
-        result = mkdocs("build", "--strict", "--site-dir", str(tmp_path / "site"), cwd=project)
-        assert result.returncode == 0, result.stderr
-        logs.append(re.findall(r"livevalues: (.*)", result.stderr))
+        built = build_site(project, site_dir=tmp_path / "site")
+        assert built.returncode == 0, built.log
+        logs.append(re.findall(r"livevalues: (.*)", built.log))
     assert logs == [
         ["0 snippets: 0 run, 0 from the cache; 1 notebooks: 1 run, 0 from the cache"],
         ["0 snippets: 0 run, 0 from the cache; 1 notebooks: 0 run, 1 from the cache"],
@@ -205,5 +212,5 @@ def test_notebooks_are_linked_from_and_to_their_glossary_pages(served_site: Serv
 
 
 def test_no_notebook_source_is_published(served_site: ServedSite) -> None:
+    assert NOTEBOOKS  # there are sources that could have been
     assert not list((served_site.site_dir / "notebooks").rglob("*.py"))
-    assert ROOT.joinpath("docs", "notebooks").is_dir()

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from conftest import DOCS, ROOT, mkdocs, page_sources
+from conftest import DOCS, ROOT, build_site, page_sources
 from livevalues import Build
 
 
@@ -28,19 +27,16 @@ def test_engine_runs_nothing_and_shows_an_ellipsis() -> None:
         ]
 
 
-def test_preview_build_runs_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LIVEVALUES_EXECUTE", "0")
-    result = mkdocs("build", "--site-dir", str(tmp_path / "site"), cwd=ROOT)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "0 snippets: 0 run" in result.stderr
+def test_preview_build_runs_nothing(tmp_path: Path) -> None:
+    built = build_site(ROOT, strict=False, site_dir=tmp_path / "site", env={"LIVEVALUES_EXECUTE": "0"})
+    assert built.returncode == 0, built.log[-3000:]
+    assert "0 snippets: 0 run" in built.log
     assert "keeps … support vectors" in (tmp_path / "site" / "models" / "svm" / "index.html").read_text()
 
 
-def test_a_strict_preview_build_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_strict_preview_build_is_refused(tmp_path: Path) -> None:
     """A strict build is the one that publishes (the Pages workflow): "…" must never be published."""
-    monkeypatch.setenv("LIVEVALUES_EXECUTE", "0")
-    result = mkdocs("build", "--strict", "--site-dir", str(tmp_path / "site"), cwd=ROOT)
-    assert result.returncode == 1
-    assert "LIVEVALUES_EXECUTE=0 shows every value as '…': a strict build" in result.stderr
-    assert "Traceback" not in result.stderr
+    built = build_site(ROOT, site_dir=tmp_path / "site", env={"LIVEVALUES_EXECUTE": "0"})
+    assert built.returncode == 1
+    assert "LIVEVALUES_EXECUTE=0 shows every value as '…': a strict build" in built.log
     assert not (tmp_path / "site").exists()

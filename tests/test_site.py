@@ -1,4 +1,4 @@
-"""The real site, built by the real MkDocs with --strict: it passes and shows the computed values."""
+"""The real site, built by the real MkDocs with --strict (once per run, `served_site`): it shows the computed values."""
 
 from __future__ import annotations
 
@@ -7,20 +7,13 @@ import posixpath
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, mkdocs, page_sources, tree_digest
+from conftest import ServedSite, page_sources
 from livevalues import Build
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    before = tree_digest(ROOT / "docs", ROOT / "snippets")
-    result = mkdocs("build", "--strict", "--site-dir", str(out), cwd=ROOT)
-    assert tree_digest(ROOT / "docs", ROOT / "snippets") == before  # a build never writes to the sources
-    assert result.returncode == 0, result.stderr[-5000:]
-    assert "WARNING" not in result.stderr, result.stderr[-5000:]
-    assert 'not included in the "nav"' not in result.stderr, result.stderr  # every page is in the nav
-    return out
+@pytest.fixture(scope="module")
+def site(served_site: ServedSite) -> Path:
+    return served_site.site_dir
 
 
 def page_html(site: Path, src: str) -> str:

@@ -122,17 +122,17 @@ class Build:
             self._batch.cancel()
 
     def summary(self) -> str:
-        """How much this build ran, for the log: a warm build runs nothing."""
-        names = {path.stem for path in self.notebook_sources()}
+        """How much this build ran, for the log: a warm build runs nothing; a dev server's may leave some running."""
+        notebooks = {path.stem for path in self.notebook_sources()}
         results = self.results
         parts = []
-        for kind, done in (
-            ("snippets", [r for r in results.values() if r.name not in names]),
-            ("notebooks", [r for r in results.values() if r.name in names]),
-        ):
+        for kind, is_notebook in (("snippets", False), ("notebooks", True)):
+            done = [result for name, result in results.items() if (name in notebooks) == is_notebook]
+            running = sum((name in notebooks) == is_notebook for name in self.pending)
             cached = sum(result.from_cache for result in done)
-            if done or kind == "snippets":
-                parts.append(f"{len(done)} {kind}: {len(done) - cached} run, {cached} from the cache")
+            if done or running or kind == "snippets":
+                text = f"{len(done) + running} {kind}: {len(done) - cached} run, {cached} from the cache"
+                parts.append(text + (f", {running} still running" if running else ""))
         return "; ".join(parts)
 
     # What pages ask of the build (see `pages.Values`).
