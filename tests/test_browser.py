@@ -16,7 +16,9 @@ import pytest
 from conftest import REPO_PATH, REPORTS, ROOT, ServedSite, page_sources
 from glossary_terms import collect_terms
 from livevalues import Build
-from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route, expect, sync_playwright
+
+pytestmark = pytest.mark.slow
 
 CHROMIUM = Path("/usr/bin/chromium")
 MISSING = (
@@ -68,6 +70,43 @@ class Tab:
         self.page.goto(url, wait_until="networkidle")
 
 
+def watch(tab: Tab, context: BrowserContext, origin: str) -> None:
+    """Record on the tab what goes wrong as it loads: console and page errors, failed requests,
+    HTTP errors, and any request to another origin (blocked: the site must work offline)."""
+    page, problems = tab.page, tab.problems
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(f"console error: {message.text} ({message.location.get('url', '')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda req: problems.append(f"failed: {req.url} {req.failure}"))
+    page.on("response", lambda resp: problems.append(f"HTTP {resp.status}: {resp.url}") if resp.status >= 400 else None)
+
+    def block_other_origins(route: Route) -> None:
+        problems.append(f"needs the network: {route.request.url}")
+        route.abort("internetdisconnected")
+
+    page.route(re.compile("^(?!" + re.escape(origin) + "/)"), block_other_origins)
+
+
+def new_context(browser: Browser, served_site: ServedSite, scheme: str = "light") -> BrowserContext:
+    return browser.new_context(
+        base_url=served_site.url,
+        viewport={"width": 1280, "height": 900},
+        color_scheme="dark" if scheme == "dark" else "light",
+    )
+
+
+def screenshot(request: pytest.FixtureRequest, tabs: list[Tab]) -> None:
+    """Screenshots of a failed test's tabs, kept by CI as an artifact."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    for number, tab in enumerate(tabs):
+        tab.page.screenshot(path=str(ARTIFACTS / f"{name}-{number}.png"), full_page=True)
+
+
 @pytest.fixture
 def tab_factory(
     browser: Browser, served_site: ServedSite, request: pytest.FixtureRequest
@@ -76,43 +115,18 @@ def tab_factory(
     tabs: list[Tab] = []
     origin = served_site.url.split("/" + REPO_PATH, 1)[0]
 
-    def block_other_origins(route: Route) -> None:
-        tabs[-1].problems.append(f"needs the network: {route.request.url}")
-        route.abort("internetdisconnected")
-
-    def on_console(message: ConsoleMessage, problems: list[str]) -> None:
-        where = message.location.get("url", "")
-        if message.type == "error":
-            problems.append(f"console error: {message.text} ({where})")
-
     def open_tab(scheme: str) -> Tab:
-        context = browser.new_context(
-            base_url=served_site.url,
-            viewport={"width": 1280, "height": 900},
-            color_scheme="dark" if scheme == "dark" else "light",
-        )
+        context = new_context(browser, served_site, scheme)
         tab = Tab(context.new_page())
         tabs.append(tab)
-        page, problems = tab.page, tab.problems
-        page.on("console", lambda msg: on_console(msg, problems))
-        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        page.on(
-            "requestfailed",
-            lambda req: problems.append(f"failed: {req.url} {req.failure}"),
-        )
-        page.on(
-            "response", lambda resp: problems.append(f"HTTP {resp.status}: {resp.url}") if resp.status >= 400 else None
-        )
-        context.route(re.compile("^(?!" + re.escape(origin) + "/)"), block_other_origins)
+        watch(tab, context, origin)
         return tab
 
     yield open_tab
     report = request.node.stash.get(REPORTS, {}).get("call")
-    for number, tab in enumerate(tabs):
-        if report is None or report.failed:
-            ARTIFACTS.mkdir(exist_ok=True)
-            name = re.sub(r"[^\w.-]+", "_", request.node.name)
-            tab.page.screenshot(path=str(ARTIFACTS / f"{name}-{number}.png"), full_page=True)
+    if report is None or report.failed:
+        screenshot(request, tabs)
+    for tab in tabs:
         tab.page.context.close()
 
 
@@ -121,18 +135,44 @@ def tab(tab_factory: Callable[[str], Tab]) -> Tab:
     return tab_factory("light")
 
 
+@pytest.fixture(scope="module")
+def loaded(browser: Browser, served_site: ServedSite) -> Iterator[dict[str, Tab]]:
+    """Every page opened at once, each in its own tab, until the network is idle in all of them.
+
+    The waits overlap: loading the site's pages one after another would wait for the network to
+    go quiet (half a second each) once per page.
+    """
+    context = new_context(browser, served_site)
+    origin = served_site.url.split("/" + REPO_PATH, 1)[0]
+    tabs = {}
+    for src in sorted(page_sources()):
+        tabs[src] = Tab(context.new_page())
+        watch(tabs[src], context, origin)
+        tabs[src].page.goto(url_of(src), wait_until="commit")
+    for tab in tabs.values():
+        tab.page.wait_for_load_state("networkidle")
+    yield tabs
+    context.close()
+
+
 @pytest.mark.parametrize("src", sorted(page_sources()))
-def test_page_loads_offline_without_errors_and_shows_its_values(tab: Tab, rendered: Build, src: str) -> None:
-    tab.open(url_of(src))
-    assert tab.problems == []
-    article = tab.page.locator("article.md-content__inner")
-    text = article.inner_text()
-    for placeholder, shown in rendered.pages[src].shown.items():
-        if shown.startswith("figure: "):
-            expect(article.locator(f'[aria-label="{shown.removeprefix("figure: ")}"]')).to_be_visible()
-        elif "\n" not in shown:
-            assert shown in text, f"{placeholder} -> {shown!r} is not visible on {src}"
-    assert "%{" not in text
+def test_page_loads_offline_without_errors_and_shows_its_values(
+    loaded: dict[str, Tab], rendered: Build, src: str, request: pytest.FixtureRequest
+) -> None:
+    tab = loaded[src]  # opened with all the others, in the fixture
+    try:
+        assert tab.problems == []
+        article = tab.page.locator("article.md-content__inner")
+        text = article.inner_text()
+        for placeholder, shown in rendered.pages[src].shown.items():
+            if shown.startswith("figure: "):
+                expect(article.locator(f'[aria-label="{shown.removeprefix("figure: ")}"]')).to_be_visible()
+            elif "\n" not in shown:
+                assert shown in text, f"{placeholder} -> {shown!r} is not visible on {src}"
+        assert "%{" not in text
+    except BaseException:
+        screenshot(request, [tab])
+        raise
 
 
 def test_search_finds_a_term_by_its_name(tab: Tab) -> None:

@@ -10,6 +10,8 @@ import pytest
 from conftest import FIXTURES, ROOT
 from livevalues import numerics
 
+pytestmark = pytest.mark.slow
+
 FIXTURE = FIXTURES / "determinism"
 CHECK = str(ROOT / "hooks" / "check_determinism.py")
 

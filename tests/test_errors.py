@@ -75,6 +75,7 @@ def test_strict_build_reports_everything_together_and_writes_nothing(broken: tup
     assert not list(site.rglob("*.html"))  # no page, so no traceback, was published
 
 
+@pytest.mark.slow
 def test_the_command_line_fails_cleanly(tmp_path: Path) -> None:
     """The one build by the command line: exit status 1, the report, no traceback, no page written."""
     project = make_project(tmp_path / "project", BROKEN)

@@ -110,6 +110,7 @@ def test_an_include_of_a_section_that_exists_works(good_site: Path) -> None:
     assert "two_lines" not in page  # the section only
 
 
+@pytest.mark.slow
 def test_dev_server_shows_refused_inputs_on_their_page_and_a_fix_recovers(tmp_path: Path) -> None:
     """pymdownx.snippets raising mid-conversion left `mkdocs serve` stuck: the page never loaded.
 

@@ -16,6 +16,8 @@ import pytest
 from conftest import QUIET, project_from
 from livevalues import processes, run_snippets
 
+pytestmark = pytest.mark.slow
+
 STARTS = 'subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)", {marker!r}], start_new_session=True)'
 SNIPPETS = {
     "new_session": "import subprocess, sys\n" + STARTS + "\nvalue = 1\n",

@@ -117,6 +117,7 @@ def test_injected_text_and_output_are_escaped(tmp_path: Path) -> None:
     assert "<script>document.title" not in page
 
 
+@pytest.mark.slow
 def test_dev_server_survives_every_failure(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project", ROBUST)
     with dev_server(project) as (url, server):
