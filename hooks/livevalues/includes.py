@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from livevalues.problems import did_you_mean
+from livevalues.problems import did_you_mean, label
 from livevalues.syntax import Include, find_include_targets
 
 # A section's opening marker, as pymdownx.snippets reads it: `# --8<-- [start:fit]`, not `;`-escaped.
@@ -27,7 +27,7 @@ def include_problem(
         return None  # pymdownx's url_download: nothing on disk to check
     path = find_file(include.path, folders)
     if path is None:
-        where = " or ".join(f"{_label(folder, root)}/" for folder in folders)
+        where = " or ".join(f"{label(folder, root)}/" for folder in folders)
         names = sorted({file.name for folder in folders if folder.is_dir() for file in folder.iterdir()})
         return f"no file {include.path} in {where}" + did_you_mean(include.path, names)
     text = path.read_text(encoding="utf-8", errors="replace")
@@ -35,7 +35,7 @@ def include_problem(
         sections = list(dict.fromkeys(SECTION_START.findall(text)))
         if include.section not in sections:
             return (
-                f"{_label(path, root)} has no section {include.section!r}"
+                f"{label(path, root)} has no section {include.section!r}"
                 + did_you_mean(include.section, sections)
                 + f"; its sections: {', '.join(sections) or 'none'} ({SECTIONS_HOWTO})"
             )
@@ -44,7 +44,7 @@ def include_problem(
     for nested in find_include_targets(text):
         problem = include_problem(nested, folders, root, seen | {path})
         if problem is not None:
-            return f'{_label(path, root)}:{nested.line}: --8<-- "{nested.target}": {problem}'
+            return f'{label(path, root)}:{nested.line}: --8<-- "{nested.target}": {problem}'
     return None
 
 
@@ -70,7 +70,3 @@ def disable_lines(markdown: str, lines: set[int]) -> str:
         indent = len(line) - len(line.lstrip(" \t"))
         text[number - 1] = line[:indent] + ";" + line[indent:]
     return "\n".join(text)
-
-
-def _label(path: Path, root: Path) -> str:
-    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
