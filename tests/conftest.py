@@ -127,6 +127,31 @@ def build_site(
     return Built(code, "\n".join(lines), hooks[0].current_build() if hooks else None)
 
 
+@dataclass(frozen=True)
+class FixtureSite:
+    """A fixture project built by `build_fixture`: what the build gave, and where."""
+
+    built: Built
+    project: Path
+    site: Path
+    untouched: bool  # the build left docs/ and snippets/ as they were
+
+    @property
+    def build(self) -> Build:
+        assert self.built.build is not None, self.built.log[-3000:]
+        return self.built.build
+
+
+def build_fixture(where: Path, fixture: Path, *, extra_config: str = "", without: tuple[str, ...] = ()) -> FixtureSite:
+    """A copy of a fixture project (minus the pages in `without`) built strictly, in this process."""
+    project = make_project(where / "project", fixture, extra_config)
+    for page in without:
+        (project / "docs" / page).unlink()
+    before = tree_digest(project / "docs", project / "snippets")
+    built = build_site(project, site_dir=where / "site")
+    return FixtureSite(built, project, where / "site", tree_digest(project / "docs", project / "snippets") == before)
+
+
 def mkdocs(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run the real MkDocs CLI (never with -q: quiet mode hides the warnings --strict counts)."""
     return subprocess.run(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, Built, build_site, make_project, mkdocs
+from conftest import FIXTURES, FixtureSite, build_fixture, make_project, mkdocs
 from livevalues import Build
 
 BROKEN = FIXTURES / "broken"
@@ -24,17 +24,13 @@ EXPECTED = [
 
 
 @pytest.fixture(scope="module")
-def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, Path]:
-    """The fixture built once, strictly, by MkDocs in this process: (what it gave, its site folder)."""
-    where = tmp_path_factory.mktemp("broken")
-    project = make_project(where / "project", BROKEN)
-    return build_site(project, site_dir=where / "site"), where / "site"
+def broken(tmp_path_factory: pytest.TempPathFactory) -> FixtureSite:
+    return build_fixture(tmp_path_factory.mktemp("broken"), BROKEN)
 
 
 @pytest.fixture(scope="module")
-def broken_build(broken: tuple[Built, Path]) -> Build:
-    assert broken[0].build is not None
-    return broken[0].build
+def broken_build(broken: FixtureSite) -> Build:
+    return broken.build
 
 
 @pytest.mark.parametrize(("line", "words"), EXPECTED, ids=[words[0] for _, words in EXPECTED])
@@ -59,8 +55,8 @@ def test_fine_page_has_no_problem(broken_build: Build) -> None:
     assert broken_build.pages["fine.md"].shown == {"%{ok.n}": "3", "%{ok.ratio:.0%}": "50%"}
 
 
-def test_strict_build_reports_everything_together_and_writes_nothing(broken: tuple[Built, Path]) -> None:
-    built, site = broken
+def test_strict_build_reports_everything_together_and_writes_nothing(broken: FixtureSite) -> None:
+    built, site = broken.built, broken.site
     assert built.returncode == 1
     assert "livevalues found 9 problem(s); nothing was written" in built.log
     for line, words in EXPECTED:

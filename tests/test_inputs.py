@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, Built, build_site, dev_server, make_project, wait_for
+from conftest import FIXTURES, FixtureSite, build_fixture, dev_server, make_project, wait_for
 
 INPUTS = FIXTURES / "inputs"
 
@@ -53,35 +53,28 @@ EXPECTED = [
 
 
 @pytest.fixture(scope="module")
-def strict_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, Path]:
-    where = tmp_path_factory.mktemp("inputs")
-    project = make_project(where / "project", INPUTS)
-    return build_site(project, site_dir=where / "site"), where / "site"
+def strict_build(tmp_path_factory: pytest.TempPathFactory) -> FixtureSite:
+    return build_fixture(tmp_path_factory.mktemp("inputs"), INPUTS)
 
 
 @pytest.fixture(scope="module")
 def good_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    where = tmp_path_factory.mktemp("inputs-good")
-    project = make_project(where / "project", INPUTS)
-    (project / "docs" / "bad.md").unlink()
-    built = build_site(project, site_dir=where / "site")
-    assert built.returncode == 0, built.log
-    return where / "site"
+    good = build_fixture(tmp_path_factory.mktemp("inputs-good"), INPUTS, without=("bad.md",))
+    assert good.built.returncode == 0, good.built.log
+    return good.site
 
 
 @pytest.mark.parametrize(("line", "words"), EXPECTED, ids=[f"bad.md:{line}" for line, _ in EXPECTED])
-def test_each_refused_input_is_reported_at_its_line(
-    strict_build: tuple[Built, Path], line: int, words: list[str]
-) -> None:
-    built, _ = strict_build
+def test_each_refused_input_is_reported_at_its_line(strict_build: FixtureSite, line: int, words: list[str]) -> None:
+    built = strict_build.built
     reported = [entry for entry in built.log.split("\ndocs/") if entry.startswith(f"bad.md:{line}: ")]
     assert len(reported) == 1, built.log[-3000:]
     for word in words:
         assert word in reported[0]
 
 
-def test_strict_build_fails_cleanly_and_writes_nothing(strict_build: tuple[Built, Path]) -> None:
-    built, site = strict_build
+def test_strict_build_fails_cleanly_and_writes_nothing(strict_build: FixtureSite) -> None:
+    built, site = strict_build.built, strict_build.site
     assert built.returncode == 1
     assert f"livevalues found {len(EXPECTED)} problem(s); nothing was written" in built.log
     assert not list(site.rglob("*.html"))

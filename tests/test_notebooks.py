@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DOCS, FIXTURES, REPO_PATH, Built, ServedSite, build_site, make_project
+from conftest import DOCS, FIXTURES, REPO_PATH, FixtureSite, ServedSite, build_fixture, build_site, make_project
 from livevalues import Build, Cache
 
 nbformat: Any = importlib.import_module("nbformat")  # untyped: mypy --strict would refuse its calls
@@ -70,17 +70,13 @@ def test_notebook_values_reach_pages(rendered: Build) -> None:
 
 
 @pytest.fixture(scope="module")
-def broken_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, Path, Path]:
-    """The broken notebooks built once, strictly, by MkDocs in this process: (result, project, site)."""
-    where = tmp_path_factory.mktemp("notebooks")
-    project = make_project(where / "project", BROKEN, extra_config=JUPYTER)
-    return build_site(project, site_dir=where / "site"), project, where / "site"
+def broken_site(tmp_path_factory: pytest.TempPathFactory) -> FixtureSite:
+    return build_fixture(tmp_path_factory.mktemp("notebooks"), BROKEN, extra_config=JUPYTER)
 
 
 @pytest.fixture(scope="module")
-def broken(broken_site: tuple[Built, Path, Path]) -> Build:
-    assert broken_site[0].build is not None
-    return broken_site[0].build
+def broken(broken_site: FixtureSite) -> Build:
+    return broken_site.build
 
 
 def problem(build: Build, notebook: str) -> str:
@@ -147,10 +143,8 @@ def test_an_unchanged_notebook_is_not_run_again(tmp_path: Path) -> None:
     assert build.results["fine"].values["answer"]["value"] == 48
 
 
-def test_strict_build_fails_naming_notebook_cell_and_line_and_writes_nothing(
-    broken_site: tuple[Built, Path, Path],
-) -> None:
-    built, project, site = broken_site
+def test_strict_build_fails_naming_notebook_cell_and_line_and_writes_nothing(broken_site: FixtureSite) -> None:
+    built, project, site = broken_site.built, broken_site.project, broken_site.site
     assert built.returncode == 1
     assert "livevalues found 3 problem(s); nothing was written" in built.log
     assert "docs/notebooks/raises.py:13: notebook failed" in built.log

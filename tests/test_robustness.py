@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, Built, build_site, dev_server, make_project, tree_digest, wait_for
+from conftest import FIXTURES, FixtureSite, build_fixture, build_site, dev_server, make_project, wait_for
 from livevalues import Build
 
 ROBUST = FIXTURES / "robust"
@@ -34,20 +34,13 @@ ORPHAN_MARKER = "livevalues-orphan-check"  # in the command line of the processe
 
 
 @pytest.fixture(scope="module")
-def robust(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, Path, bool]:
-    """The fixture built once, strictly, by MkDocs in this process: (what it gave, its site folder,
-    whether the sources were left as they were)."""
-    where = tmp_path_factory.mktemp("robust")
-    project = make_project(where / "project", ROBUST)
-    before = tree_digest(project / "docs", project / "snippets")
-    built = build_site(project, site_dir=where / "site")
-    return built, where / "site", tree_digest(project / "docs", project / "snippets") == before
+def robust(tmp_path_factory: pytest.TempPathFactory) -> FixtureSite:
+    return build_fixture(tmp_path_factory.mktemp("robust"), ROBUST)
 
 
 @pytest.fixture(scope="module")
-def hostile_build(robust: tuple[Built, Path, bool]) -> Build:
-    assert robust[0].build is not None
-    return robust[0].build
+def hostile_build(robust: FixtureSite) -> Build:
+    return robust.build
 
 
 @pytest.mark.parametrize(("line", "words"), EXPECTED, ids=[words[0] for _, words in EXPECTED])
@@ -94,8 +87,8 @@ def test_a_worker_killed_by_a_snippet_is_replaced(hostile_build: Build) -> None:
     assert hostile_build.pages["fine.md"].problems == []
 
 
-def test_strict_build_fails_with_all_of_them_and_leaves_the_source_tree_alone(robust: tuple[Built, Path, bool]) -> None:
-    built, site, untouched = robust
+def test_strict_build_fails_with_all_of_them_and_leaves_the_source_tree_alone(robust: FixtureSite) -> None:
+    built, site, untouched = robust.built, robust.site, robust.untouched
     assert built.returncode == 1
     assert f"livevalues found {len(EXPECTED)} problem(s); nothing was written" in built.log
     for line, words in EXPECTED:
