@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from livevalues import Build, Cache, find_placeholders, numerics, run_snippets
+from livevalues.problems import label
 
 CHILD = "LIVEVALUES_CHECK_CHILD"
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,18 +102,17 @@ def run_once(root: Path, names: list[str], pages: bool) -> dict[str, Any]:
 
 def notebook_outputs(root: Path, path: Path, executed: str | None) -> list[list[Any]]:
     """What a notebook page shows, cell by cell, at the line where each cell starts."""
-    label = path.relative_to(root).as_posix()
+    from livevalues import notebook  # here, in the child that ran them: it loads matplotlib
+
+    where = label(path, root)
     if executed is None:
-        return [[f"{label}:1", "the notebook", "failed"]]
+        return [[f"{where}:1", "the notebook", "failed"]]
     text = path.read_text(encoding="utf-8")
     found, cursor = [], 0
     for cell in json.loads(executed)["cells"]:
         if cell["cell_type"] != "code":
             continue
-        source = "".join(cell["source"])
-        start = text.find(source, cursor) if source.strip() else -1
-        line = text.count("\n", 0, start) + 1 if start >= 0 else 1
-        cursor = start + len(source) if start >= 0 else cursor
+        line, cursor = notebook.locate(text, "".join(cell["source"]), cursor)
         shown = []
         for output in cell["outputs"]:
             if "text" in output:
@@ -123,7 +123,7 @@ def notebook_outputs(root: Path, path: Path, executed: str | None) -> list[list[
                     data if kind == "text/plain" else f"{kind} {hashlib.sha256(data.encode()).hexdigest()[:12]}"
                 )
         found.append(
-            [f"{label}:{line}", f"code cell {cell['execution_count']} (In [{cell['execution_count']}])", shown]
+            [f"{where}:{line}", f"code cell {cell['execution_count']} (In [{cell['execution_count']}])", shown]
         )
     return found
 

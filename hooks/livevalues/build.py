@@ -65,8 +65,12 @@ class Build:
 
     @property
     def results(self) -> dict[str, SnippetResult]:
-        """Every result in so far, by name (held by the batch: results are stored once)."""
+        """Every result in so far, by name (a copy: the batch holds them, and more may arrive)."""
         return dict(self._batch.results) if self._batch is not None else {}
+
+    def _result(self, name: str) -> SnippetResult | None:
+        """One result, without copying them all: pages ask for one per value."""
+        return self._batch.results.get(name) if self._batch is not None else None
 
     @property
     def batch(self) -> Batch | None:
@@ -142,7 +146,7 @@ class Build:
             raise LookupError(f"no snippet snippets/{snippet}.py" + did_you_mean(snippet, self.available()))
         if snippet in self.pending:
             raise StillRunning(snippet)
-        result = self.results.get(snippet)
+        result = self._result(snippet)
         if result is None:
             raise LookupError(f"snippet {snippet} was not run")
         if result.error is not None:
@@ -164,7 +168,7 @@ class Build:
                 self.pending.add(name)
 
     def failure(self, name: str) -> Failure | None:
-        result = self.results.get(name)
+        result = self._result(name)
         return result.error if result is not None else None
 
     def source_label(self, name: str) -> str:
@@ -207,7 +211,7 @@ class Build:
 
             return str(jupytext.writes(jupytext.read(self.notebooks_dir / f"{name}.py"), fmt="ipynb"))
         self.wait_for([name])
-        result = self.results.get(name)
+        result = self._result(name)
         if name in self.pending or result is None or result.error is not None:
             return None
         return str(result.values["notebook"]["ipynb"])

@@ -60,7 +60,7 @@ def execute(path: Path, text: str, stdout: io.StringIO) -> tuple[dict[str, Any],
         Path(CELL_FILE).write_text(str(number))
         cell.execution_count = number
         cell.metadata = {}
-        first_line, cursor = _locate(text, cell.source, cursor)
+        first_line, cursor = locate(text, cell.source, cursor)
         try:
             cell.outputs = _run_cell(cell.source, first_line, str(path), namespace, stdout, number, nbformat)
         except BaseException as error:  # reported by the worker, with the cell's number
@@ -68,7 +68,7 @@ def execute(path: Path, text: str, stdout: io.StringIO) -> tuple[dict[str, Any],
     return namespace, nbformat.writes(notebook)
 
 
-def _locate(text: str, source: str, cursor: int) -> tuple[int, int]:
+def locate(text: str, source: str, cursor: int) -> tuple[int, int]:
     """The 1-based line where a code cell's source starts in the file, searching from `cursor`.
 
     jupytext keeps a percent-format code cell's lines verbatim (IPython magics aside, which a

@@ -20,6 +20,7 @@ runs every snippet under other kernels, and how anyone can reproduce another mac
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import platform
@@ -43,16 +44,17 @@ PINNED_MARK = "LIVEVALUES_PINNED"  # which variables the engine set, for `proble
 X86_64_V3 = {"avx", "avx2", "fma", "bmi1", "bmi2", "f16c", "movbe", "abm"}  # abm: LZCNT
 
 
-def cpu_flags() -> set[str]:
-    """The CPU's feature flags from /proc/cpuinfo (Linux); empty elsewhere."""
+@functools.cache
+def cpu_flags() -> frozenset[str]:
+    """The CPU's feature flags from /proc/cpuinfo (Linux), read once; empty elsewhere."""
     try:
         text = Path("/proc/cpuinfo").read_text()
     except OSError:
-        return set()
+        return frozenset()
     for line in text.splitlines():
         if line.startswith("flags"):
-            return set(line.partition(":")[2].split())
-    return set()
+            return frozenset(line.partition(":")[2].split())
+    return frozenset()
 
 
 def can_pin() -> bool:

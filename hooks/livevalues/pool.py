@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from livevalues import numerics
 from livevalues.limits import Limits, LimitsError
-from livevalues.problems import Failure, how_it_ended
+from livevalues.problems import Failure, how_it_ended, label
 from livevalues.results import SnippetResult
 
 if TYPE_CHECKING:
@@ -47,12 +47,9 @@ class _Job:
     source: bytes  # the file as read when submitted: what runs, and what the result is stored under
     limits: Limits
     is_notebook: bool
+    key: _Key  # its inputs, as `_key` gives them: the same key is the same job
     batches: list[Batch]  # every batch waiting for it: a rebuild joins a job still running
     submitted: int  # time.time_ns() when submitted: a file beside it changed after that is newer (`_changed_since`)
-
-    @property
-    def key(self) -> _Key:
-        return _key(self.path, self.source, self.limits, self.is_notebook)
 
     @property
     def root(self) -> Path:
@@ -160,11 +157,16 @@ _running: dict[_Key, _Job] = {}  # submitted and not yet reported: a new batch j
 _late: dict[_Key, tuple[SnippetResult, int]] = {}  # see Batch.release
 
 
+def _forget(job: _Job) -> None:
+    """The job no longer runs for its key (call with `_registry` held)."""
+    if _running.get(job.key) is job:
+        del _running[job.key]
+
+
 def _finish(job: _Job, result: SnippetResult) -> None:
     """A job's end: store its result (failing to is a warning, nothing more) and hand it to every batch."""
     with _registry:
-        if _running.get(job.key) is job:
-            del _running[job.key]
+        _forget(job)
         if not result.cacheable and any(batch.released for batch in job.batches):
             _late[job.key] = (result, job.submitted)
     cache = next((batch.cache for batch in job.batches if batch.cache is not None), None)
@@ -172,7 +174,7 @@ def _finish(job: _Job, result: SnippetResult) -> None:
         try:
             cache.put(job.path, job.limits, result, source=job.source, is_notebook=job.is_notebook)
         except Exception:
-            log.exception("livevalues: could not cache the result of %s", _label(job.path, job.root))
+            log.exception("livevalues: could not cache the result of %s", label(job.path, job.root))
     for batch in job.batches:
         batch._resolve(result)
 
@@ -264,8 +266,7 @@ class _Pool:
                     job = self._queue.popleft()
                     if not job.wanted:
                         with _registry:
-                            if _running.get(job.key) is job:
-                                del _running[job.key]
+                            _forget(job)
                         continue
                     try:
                         worker.connection.send(
@@ -292,7 +293,7 @@ class _Pool:
             running = worker.jobs.popleft()
             ended = how_it_ended(worker.process.exitcode)
             error = Failure(
-                f"the worker process that forked it {ended} while it ran", _label(running.path, running.root)
+                f"the worker process that forked it {ended} while it ran", label(running.path, running.root)
             )
             _finish(running, SnippetResult(running.path.stem, error=error))
         with self._lock:
@@ -338,7 +339,7 @@ def submit(
     for path, is_notebook in kinds.items():
         batch.expected.add(path.stem)
         if len(stems[path.stem]) > 1:
-            others = " and ".join(_label(other, root) for other in sorted(stems[path.stem]))
+            others = " and ".join(label(other, root) for other in sorted(stems[path.stem]))
             message = f"{others} share the name {path.stem!r}, so %{{{path.stem}.…}} would be ambiguous: rename one"
             batch._resolve(SnippetResult(path.stem, error=Failure(message)))
             continue
@@ -347,7 +348,7 @@ def submit(
             own_limits = limits.for_snippet(source.decode("utf-8"))
         except (OSError, ValueError) as error:
             line = f":{error.line}" if isinstance(error, LimitsError) else ""  # its `# livevalues:` line
-            batch._resolve(SnippetResult(path.stem, error=Failure(str(error), _label(path, root) + line)))
+            batch._resolve(SnippetResult(path.stem, error=Failure(str(error), label(path, root) + line)))
             continue
         cached = cache.get(path, own_limits, is_notebook=is_notebook, source=source) if cache else None
         if cached is not None:
@@ -363,7 +364,7 @@ def submit(
             elif running is not None and running.wanted:
                 running.batches.append(batch)  # the same inputs, already running: wait for that run
             else:
-                job = _Job(next(_ids), path, source, own_limits, is_notebook, [batch], time.time_ns())
+                job = _Job(next(_ids), path, source, own_limits, is_notebook, key, [batch], time.time_ns())
                 _running[key] = job
                 todo.append(job)
     if todo:
@@ -438,7 +439,3 @@ def _in_worker(connection: Connection, replacing: list[int] | None) -> None:
     from livevalues import worker
 
     worker.serve(connection, replacing)
-
-
-def _label(path: Path, root: Path) -> str:
-    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
