@@ -34,8 +34,10 @@ from livevalues import numerics  # noqa: E402  (the engine lives in hooks/, not 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 PINNED = {**ENV, **numerics.pinned_environment(ENV)}  # what a worker runs with
 ONE_THREAD = {name: "1" for name in numerics.THREADS}
-NATIVE = {**ENV, **ONE_THREAD}  # the kernels and SIMD code the libraries pick for this CPU
-AVX512 = {**ENV, **ONE_THREAD, "OPENBLAS_CORETYPE": "SkylakeX", "NPY_DISABLE_CPU_FEATURES": ""}
+# What the libraries pick for this CPU: none of the pinned settings, whatever this shell has set.
+UNPINNED = {name: value for name, value in ENV.items() if name not in numerics.PIN}
+NATIVE = {**UNPINNED, **ONE_THREAD}
+AVX512 = {**UNPINNED, **ONE_THREAD, "OPENBLAS_CORETYPE": "SkylakeX"}
 HAS_AVX512 = {"avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"} <= numerics.cpu_flags()
 SUMMARY = re.compile(
     r"livevalues: (\d+) snippets: (\d+) run, \d+ from the cache(?:, \d+ still running)?(?:; (\d+) notebooks: (\d+) run)?"

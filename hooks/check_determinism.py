@@ -10,8 +10,8 @@ value is compared as computed, shown or not. A difference is a missing random_st
 generator, or an iteration over a set whose order depends on the hash seed.
 
 Kernels: every snippet and notebook runs under each numeric profile this CPU can run: the BLAS
-kernels of an SSE, an AVX, an AVX2 and an AVX-512 machine, with numpy's SIMD level and libm's FMA
-use to match. Builds pin one profile (see hooks/livevalues/numerics.py), so these are the numbers
+kernels of an SSE, an AVX, an AVX2 and an AVX-512 machine, with numpy's SIMD level, libm's FMA
+use and an L2 cache size (OpenBLAS blocks its work by it) to match. Builds pin one profile (see hooks/livevalues/numerics.py), so these are the numbers
 another architecture, or a future library, could produce. What is compared is the text a reader
 sees: a value whose shown form changes is reported at the line that shows it,
 
@@ -43,12 +43,13 @@ ROOT = Path(__file__).resolve().parent.parent
 NUMPY_V2 = " ".join(("X86_V3", *numerics.NUMPY_ABOVE_V3))  # numpy at its x86-64-v2 baseline
 # (name, CPU flags it needs, environment): from the oldest x86-64 to AVX-512. The first is the pin.
 PROFILES: list[tuple[str, set[str], dict[str, str]]] = [
-    ("avx2", numerics.X86_64_V3, {"OPENBLAS_CORETYPE": numerics.KERNEL, **numerics.PIN}),
+    ("avx2", numerics.X86_64_V3, dict(numerics.PIN)),
     (
         "sse",
         {"sse2"},
         {
             "OPENBLAS_CORETYPE": "Prescott",
+            "OPENBLAS_L2_SIZE": "256",
             "NPY_DISABLE_CPU_FEATURES": NUMPY_V2,
             "GLIBC_TUNABLES": "glibc.cpu.hwcaps=-AVX,-AVX2,-FMA,-AVX512F",
         },
@@ -58,6 +59,7 @@ PROFILES: list[tuple[str, set[str], dict[str, str]]] = [
         {"avx"},
         {
             "OPENBLAS_CORETYPE": "Sandybridge",
+            "OPENBLAS_L2_SIZE": "1024",
             "NPY_DISABLE_CPU_FEATURES": NUMPY_V2,
             "GLIBC_TUNABLES": "glibc.cpu.hwcaps=-AVX2,-FMA,-AVX512F",
         },
@@ -65,7 +67,7 @@ PROFILES: list[tuple[str, set[str], dict[str, str]]] = [
     (
         "avx512",
         {"avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"},
-        {"OPENBLAS_CORETYPE": "SkylakeX", "NPY_DISABLE_CPU_FEATURES": ""},
+        {"OPENBLAS_CORETYPE": "SkylakeX", "OPENBLAS_L2_SIZE": "2048", "NPY_DISABLE_CPU_FEATURES": ""},
     ),
 ]
 

@@ -6,6 +6,7 @@ bits, and a long fit (an L-BFGS neural network) turns that into a different mode
 which compute every value a page shows, start with these variables set, before either library loads:
 
 - `OPENBLAS_CORETYPE=Haswell`: AVX2 and FMA kernels, in numpy's OpenBLAS and in scipy's;
+- `OPENBLAS_L2_SIZE=512`: the blocking those kernels use, whatever L2 cache the CPU has;
 - `NPY_DISABLE_CPU_FEATURES`: numpy's dispatch capped at x86-64-v3 (AVX2), below AVX-512;
 - `OMP_NUM_THREADS=1`, `OPENBLAS_NUM_THREADS=1`: one thread, so no sum is split by the core count.
 
@@ -32,6 +33,10 @@ KERNEL = "Haswell"
 NUMPY_ABOVE_V3 = ("X86_V4", "AVX512_ICL", "AVX512_SPR")
 PIN = {
     "OPENBLAS_CORETYPE": KERNEL,
+    # OpenBLAS sizes its blocks (LAPACK's too) by the L2 cache it detects: another CPU, another
+    # order of sums. Fixed here. (Some virtual machines report no L2 at all, and OpenBLAS crashes
+    # in a 600 x 600 inverse.)
+    "OPENBLAS_L2_SIZE": "512",
     "NPY_DISABLE_CPU_FEATURES": " ".join(NUMPY_ABOVE_V3),
     "OMP_NUM_THREADS": "1",
     "OPENBLAS_NUM_THREADS": "1",
@@ -39,7 +44,7 @@ PIN = {
 THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")  # pinned on every machine, whatever its CPU
 # Everything else in the environment that can change a computed value: part of the cache key.
 # GLIBC_TUNABLES can hide CPU features from libm (the kernel check uses it to act as an older CPU).
-AFFECTS_RESULTS = (*PIN, "GLIBC_TUNABLES", "PYTHONHASHSEED")
+AFFECTS_RESULTS = (*PIN, "OPENBLAS_BLOCK_FACTOR", "GLIBC_TUNABLES", "PYTHONHASHSEED")
 PINNED_MARK = "LIVEVALUES_PINNED"  # which variables the engine set, for `problems()` to verify
 X86_64_V3 = {"avx", "avx2", "fma", "bmi1", "bmi2", "f16c", "movbe", "abm"}  # abm: LZCNT
 
