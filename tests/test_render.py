@@ -47,11 +47,12 @@ from sklearn.svm import SVC
         ((np.array([0.5, 0.25]), np.array([2.0])), ".2f", "([0.50, 0.25], [2.00])"),
         (13_800.0, None, "13,800"),  # never 1.38e+04
         (1_234_567.8, None, "1,235,000"),
-        (5687.3, None, "5687"),  # four digits stay ungrouped
+        (5687.3, None, "5,687"),
+        ([1920.4, 1010.0, 536.2], None, "[1920, 1010, 536.2]"),  # in a list, commas separate items only
         (6.400000000000001e-07, None, "6.4e-07"),
         (1e20, None, "1e+20"),
         (np.int64(123456), None, "123,456"),
-        (1797, None, "1797"),
+        (1797, None, "1,797"),
         (None, None, "None"),
         (np.array([98, 98]), None, "[98, 98]"),
         ((1, 196), None, "(1, 196)"),
@@ -114,6 +115,7 @@ def test_strings_are_set_as_code_unless_a_spec_asks_for_text(obj: object, spec: 
     [
         (np.float64(0.146238), "scalar", "0.1462"),
         (13_800.0, "scalar", "13,800"),
+        (np.array([13_800.0, 5.0]), "(2,)", "[13800, 5]"),
         ("softmax", "scalar", "'softmax'"),
         (None, "scalar", "None"),
         (np.array([0.25, 0.5]), "(2,)", "[0.25, 0.5]"),
@@ -271,7 +273,7 @@ def test_long_sequences_are_converted_only_where_a_page_shows_them() -> None:
     )
     array = to_value(np.arange(20_000_000))
     assert (array["items"][:3], array["length"]) == ([0, 1, 2], 20_000_000)
-    assert format_value(array) == "[0, 1, 2, …, 19,999,998, 19,999,999] (20,000,000 values)"
+    assert format_value(array) == "[0, 1, 2, …, 19999998, 19999999] (20,000,000 values)"
 
 
 def test_values_no_page_could_show_say_why() -> None:

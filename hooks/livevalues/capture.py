@@ -234,7 +234,7 @@ def short_repr(value: Any, limit: int = 40) -> str:
     if hasattr(value, "get_params"):
         return f"{type(value).__name__}(…)"
     if isinstance(value, float):
-        return rounded(value)
+        return rounded(value, grouped=False)  # a setting as Python code: 15000.0, not 15,000
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -19,7 +19,7 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}|#!.+-])")
 STYLE = re.compile(r"(<style\b.*?</style>)", re.S | re.I)
 ALIGN = set("<>=^")
 MAX_SPEC_NUMBER = 100  # width and precision: wider than any number a page shows
-GROUPED_FROM = 10_000  # four-digit numbers stay ungrouped (1797), as most scientific style guides write them
+GROUPED_FROM = 1_000  # a lone number groups its thousands (1,797); one in a list does not: commas separate items
 LARGEST_WRITTEN_OUT = 1e15  # beyond this, digits written out stop being readable: Python's exponent
 NEGATIVE_ZERO = re.compile(r"^-(?=0(\.0*)?(e[+-]?\d+)?%?$)")
 
@@ -70,7 +70,7 @@ def _format_sequence(node: dict[str, Any], spec: str | None, *, quoted: bool) ->
     items = [
         _format_sequence(item, spec, quoted=quoted)
         if isinstance(item, dict)
-        else _format_scalar(item, spec, quoted=quoted)
+        else _format_scalar(item, spec, quoted=quoted, grouped=False)
         for item in node["items"]
     ]
     length = node["length"]
@@ -80,30 +80,31 @@ def _format_sequence(node: dict[str, Any], spec: str | None, *, quoted: bool) ->
     return opening + ", ".join(items) + ("," if length == 1 and opening == "(" else "") + closing
 
 
-def rounded(value: float) -> str:
+def rounded(value: float, *, grouped: bool = True) -> str:
     """A float in the site's number style (CONTRIBUTING.md): 4 significant digits, in prose and tables alike.
 
-    Python's `.4g` writes 13,800 as `1.38e+04`; a number that size is written out, its thousands
-    grouped. Small numbers keep Python's exponent (`6.4e-07`), as in the code that sets them. Never "-0".
+    Python's `.4g` writes 13,800 as `1.38e+04`: a number that size is written out, its thousands
+    grouped unless it sits in a list. Small numbers keep Python's exponent (`6.4e-07`), as in the
+    code that sets them. Never "-0".
     """
     text = format(value, ".4g")
-    if "e+" in text and abs(value) < LARGEST_WRITTEN_OUT:
-        text = format(float(text), ",.0f")
+    if abs(value) < LARGEST_WRITTEN_OUT and ("e+" in text or (grouped and abs(value) >= GROUPED_FROM)):
+        text = format(float(text), ",.0f" if grouped else ".0f")  # 4 significant digits leave no decimals here
     return positive_zero(text)
 
 
-def whole(value: int) -> str:
-    """An int in the site's number style: thousands grouped from 10,000 on (`13,800`, `1797`)."""
-    return format(value, ",") if abs(value) >= GROUPED_FROM else str(value)
+def whole(value: int, *, grouped: bool = True) -> str:
+    """An int in the site's number style: thousands grouped (`13,800`), unless it sits in a list."""
+    return format(value, ",") if grouped and abs(value) >= GROUPED_FROM else str(value)
 
 
-def _format_scalar(item: Any, spec: str | None, *, quoted: bool = False) -> str:
+def _format_scalar(item: Any, spec: str | None, *, quoted: bool = False, grouped: bool = True) -> str:
     if spec is None:
         if quoted and isinstance(item, str):
             return repr(item)
         if isinstance(item, float):
-            return rounded(item)
-        return whole(item) if isinstance(item, int) and not isinstance(item, bool) else str(item)
+            return rounded(item, grouped=grouped)
+        return whole(item, grouped=grouped) if isinstance(item, int) and not isinstance(item, bool) else str(item)
     _check_spec_size(spec)
     try:
         return positive_zero(format(item, spec))
@@ -289,7 +290,7 @@ def sample_text(node: Any, indent: int = 0) -> str:
     A level cut short ends in "…"; the shape beside it says how much there is.
     """
     if not isinstance(node, dict):
-        return code_text(node)
+        return code_text(node, grouped=indent == 0)
     opening, closing = "()" if node["tuple"] else "[]"
     parts = [sample_text(item, indent + 1) for item in node["items"]]
     if len(parts) < node["length"]:
@@ -299,12 +300,12 @@ def sample_text(node: Any, indent: int = 0) -> str:
     return opening + separator.join(parts) + ("," if node["length"] == 1 and node["tuple"] else "") + closing
 
 
-def code_text(value: Any) -> str:
+def code_text(value: Any, *, grouped: bool = True) -> str:
     """A scalar as a table shows it: numbers in the site's style, strings quoted as Python quotes them."""
     if isinstance(value, float):
-        return rounded(value)
+        return rounded(value, grouped=grouped)
     if isinstance(value, int) and not isinstance(value, bool):
-        return whole(value)
+        return whole(value, grouped=grouped)
     return repr(value) if isinstance(value, str) else str(value)
 
 
@@ -329,7 +330,7 @@ def summarize_block(value: dict[str, Any], spec: str | None) -> str:
             for row in value["params"]
         ]  # fmt: skip
         learned = [
-            f"learned {row['name']} {row['shape']}" + (f" {sample_text(row['sample'], 1)}" if "sample" in row else "")
+            f"learned {row['name']} {row['shape']}" + (f" {sample_text(row['sample'])}" if "sample" in row else "")
             for row in value["learned"]
         ]
         return "\n".join([estimator, *params, *learned])
