@@ -123,8 +123,9 @@ def test_strings_are_set_as_code_unless_a_spec_asks_for_text(obj: object, spec: 
         ((178, 13), "tuple of 2", "(178, 13)"),  # never "tuple of 2 – int, int"
         ([-1060.25, -1055.5, -1054.0], "list of 3", "[-1060, -1056, -1054]"),  # never "float64, float64"
         (np.arange(6).reshape(3, 2), "(3, 2)", "[[0, 1],\n [2, 3],\n [4, 5]]"),  # rows, never flattened
-        (np.arange(60).reshape(12, 5), "(12, 5)", "[[0, 1, 2, 3, …],\n [5, 6, 7, 8, …],\n [10, 11, 12, 13, …],\n [15, 16, 17, 18, …],\n …]"),
-        (np.arange(12).reshape(3, 2, 2), "(3, 2, 2)", "[[[0, 1],\n  [2, 3]],\n [[4, 5],\n  [6, 7]],\n …]"),
+        (np.arange(60).reshape(12, 5), "(12, 5)", "[[0, 1, 2, 3, 4],\n [5, 6, 7, 8, 9],\n [10, 11, 12, 13, 14],\n [15, 16, 17, 18, 19],\n …]"),
+        (np.arange(16).reshape(4, 2, 2), "(4, 2, 2)", "[[[0, 1],\n  [2, 3]],\n [[4, 5],\n  [6, 7]],\n …]"),
+        (np.arange(3).reshape(3, 1, 1), "(3, 1, 1)", "[[[0]],\n [[1]],\n [[2]]]"),  # "…" never hides one item
         ((np.array([1.0, 2.0]), np.array([3.0])), "tuple of 2: (2,), (1,)", "([1, 2],\n [3])"),  # arrays of arrays
         ([np.zeros((2, 2)), np.ones((2, 1))], "list of 2: (2, 2), (2, 1)", "[[[0, 0],\n  [0, 0]],\n [[1],\n  [1]]]"),
         (LinearRegression(), "LinearRegression (fitted)", None),

@@ -35,7 +35,7 @@ FIGURE_STYLE: dict[Any, Any] = {  # Any: matplotlib types rcParams keys as liter
     "legend.frameon": False,
 }
 MAX_ITEMS = 50  # longer sequences keep their ends only
-SAMPLE_ITEMS = 4  # a table cell shows this many items of each level (rows, columns), then "…"
+SAMPLE_ITEMS = 4  # a table cell shows this many items of each level (rows, columns), then "…" (or all of 5)
 SAMPLE_OUTER = 2  # and this many of a level above the last two (matrices of a 3-D array)
 MAX_DEPTH = 8  # levels of nesting a value may have: more is a list that holds itself, or no value to show
 MAX_TEXT = 1_000_000  # characters: a longer string is no inline value, and would bloat every cache entry
@@ -214,7 +214,7 @@ def _sample(value: Any) -> Any:
     limit = SAMPLE_OUTER if levels > 2 else SAMPLE_ITEMS
     if levels == 0:  # a scalar, or something that is no value (`_nested` says which)
         return _nested(value, limit, limit, 0)
-    cut = value if len(value) <= limit else value[:limit]
+    cut = value if len(value) <= limit + 1 else value[:limit]  # "…" never stands for a single item
     items = [_sample(item) for item in cut]
     if any(item is _NOT_SCALAR for item in items):
         return _NOT_SCALAR
