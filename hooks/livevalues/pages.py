@@ -27,6 +27,7 @@ from livevalues.render import (
     heading_text,
     html_text,
     is_code,
+    literal_braces,
     output_block,
     summarize_block,
 )
@@ -171,7 +172,7 @@ class Pages(Mapping[str, Page]):
             elif placeholder.line in headings:
                 self._values.wait_for([placeholder.snippet])
                 resolved = self._resolve(page, placeholder, line, in_heading=True)
-                pieces.append(heading_text(resolved.code or resolved.text) if resolved else f"**⚠ {placeholder.key}**")
+                pieces.append(heading_text(resolved.text) if resolved else f"**⚠ {placeholder.key}**")
             else:
                 pieces.append(f"LIVEVALUES{self.token}S{len(page.slots)}E")
                 page.slots.append((placeholder, line))
@@ -216,8 +217,8 @@ class Pages(Mapping[str, Page]):
                 return f"{opening}<strong>⚠ {html.escape(key)}</strong>{closing}"
             if shown.block and opening and closing:
                 return shown.text  # a block replaces the paragraph Markdown wrapped its token in
-            if shown.code is not None:
-                return f"{opening}<code>{html_text(shown.code)}</code>{closing}"
+            if shown.code is not None:  # text inside an element: its quotes need no escaping
+                return f"{opening}<code>{literal_braces(html.escape(shown.code, quote=False))}</code>{closing}"
             return opening + (shown.text if shown.block else html_text(shown.text)) + closing
 
         text = re.sub(rf"(<p>)?{token.pattern}(</p>)?", value, text)
@@ -286,7 +287,10 @@ class Pages(Mapping[str, Page]):
                 page.shown[placeholder.text] = summarize_block(value, placeholder.spec)
                 return Shown(format_block(value, placeholder.spec, placeholder.key), block=True)
             text = format_value(value, placeholder.spec, as_code=False)
-            code = format_value(value, placeholder.spec) if is_code(value, placeholder.spec) else None
+            # A heading is text and an anchor: a string goes in as itself, not as code.
+            code = (
+                format_value(value, placeholder.spec) if is_code(value, placeholder.spec) and not in_heading else None
+            )
             page.shown[placeholder.text] = code or text
             return Shown(text, code=code)
         except StillRunning:
