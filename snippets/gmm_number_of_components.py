@@ -91,3 +91,29 @@ ax.legend(fontsize="small")
 fig.tight_layout()
 weights_figure = fig
 # --8<-- [end:weights_plot]
+
+# The effective number of components is not simply learned: it depends on the prior's type, on
+# its strength, and on the threshold chosen after training. Both prior types, default strength
+# (1 / n_components) and 1000, counted at two thresholds.
+# --8<-- [start:priors]
+thresholds = [0.01, 0.001]
+prior_runs = {}
+for prior_type in ["dirichlet_process", "dirichlet_distribution"]:
+    for prior in [None, 1000]:  # None: 1 / n_components
+        model = BayesianGaussianMixture(
+            n_components=8, weight_concentration_prior_type=prior_type,
+            weight_concentration_prior=prior, max_iter=1000, random_state=0,
+        ).fit(X)
+        assert model.converged_
+        prior_runs[prior_type, prior] = [int((model.weights_ > t).sum()) for t in thresholds]
+# --8<-- [end:priors]
+default_prior = 1 / bgmm_n_components
+strong_prior = 1000
+active_process_default = prior_runs["dirichlet_process", None]
+active_process_strong = prior_runs["dirichlet_process", strong_prior]
+active_distribution_default = prior_runs["dirichlet_distribution", None]
+active_distribution_strong = prior_runs["dirichlet_distribution", strong_prior]
+assert active_process_default[0] == n_active == true_n
+assert active_process_strong == [true_n, bgmm_n_components]  # the count depends on the threshold
+assert active_distribution_strong == [bgmm_n_components, bgmm_n_components]  # all 8 kept
+assert active_distribution_default[0] == true_n
