@@ -36,6 +36,13 @@ for _gmm in fits.values():  # the criteria as scikit-learn computes them
     assert np.isclose(_gmm.aic(X), _fit_term + aic_penalty * _k)
     assert np.isclose(_gmm.bic(X), _fit_term + bic_penalty * _k)
 assert bic_penalty > aic_penalty and best_n_aic > best_n_bic
+# What the criteria figure's alt text says: both fall steeply at first; BIC rises after its
+# minimum at the true number; AIC stays nearly flat beyond it (within 1%) and has its minimum
+# slightly later (one component more).
+assert bic[1] - bic[2] > 10 * abs(bic[true_n] - bic[true_n + 1]) and aic[1] - aic[2] > 10 * abs(aic[true_n] - aic[true_n + 1])
+assert all(bic[n] < bic[n + 1] for n in range(true_n, candidates[-1]))
+_aic_beyond = [aic[n] for n in candidates if n >= true_n]
+assert max(_aic_beyond) - min(_aic_beyond) < 0.01 * aic[true_n] and best_n_aic == true_n + 1
 best_model = fits[best_n_bic]
 
 # --8<-- [start:bic_plot]
@@ -78,6 +85,9 @@ weight_prior = bgmm.weight_concentration_prior_type
 # No training point is assigned to a switched-off component.
 _active = set(np.flatnonzero(bgmm.weights_ > threshold).tolist())
 assert set(bgmm.predict(X).tolist()) <= _active
+# What the weights figure's alt text says: the active weights sit far above the threshold (over
+# 10x), the others orders of magnitude below it (over 10x too).
+assert bgmm.weights_[list(_active)].min() > 10 * threshold > 100 * largest_inactive_weight
 bgmm_iterations = bgmm.n_iter_
 
 # --8<-- [start:weights_plot]

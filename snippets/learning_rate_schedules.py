@@ -215,7 +215,9 @@ mlp_epochs_between_cuts = sorted({int(g) for g in np.diff(mlp_drop_epochs)})
 assert mlp_epochs_between_cuts == [mlp_n_iter_no_change + 1] != [2]
 mlp_epochs_per_cut = mlp_epochs_between_cuts[0]
 
-# What the figure's alt text says: optimal starts highest, constant stops earliest.
+# What the figure's alt text and the page say: optimal starts highest, far above eta0 (which it
+# ignores), constant stops earliest.
+assert optimal_first_rate >= 100 * eta0
 assert optimal_first_rate == max(float(r[0]) for r in rates.values())
 assert constant_epochs == min(m.n_iter_ for m in models.values()) < min(
     m.n_iter_ for s, m in models.items() if s != "constant"
@@ -233,3 +235,4 @@ pa_added_in = re.search(r"versionadded:: ([\d.]+)\s+Added options 'pa1' and 'pa2
 for _pa in ["pa1", "pa2"]:
     SGDClassifier(learning_rate=_pa, random_state=0).fit(X, y)  # both fit, warning-free
 sklearn_version = sklearn.__version__
+assert adaptive_n_rates > 2  # "adaptive drops in a staircase"
