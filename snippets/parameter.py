@@ -42,3 +42,4 @@ private_gamma_change = float(np.max(np.abs(after - before)))
 assert "_gamma" in private_set_by_fit and "_gamma" not in svc.get_params()
 assert private_gamma_change > 0.01  # prediction read the private value
 n_private_set_by_fit = len(private_set_by_fit)
+private_names = ", ".join(private_set_by_fit)
