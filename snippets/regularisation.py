@@ -71,6 +71,9 @@ for _weak, _strong in _weak_then_strong:
     _weak.fit(X_cancer, y_cancer)
     _strong.fit(X_cancer, y_cancer)
     assert np.linalg.norm(_weights(_strong)) < np.linalg.norm(_weights(_weak)) / 2, _weak
+# SGDClassifier reads l1_ratio only with penalty="elasticnet"; under its default penalty="l2" it is ignored.
+_sgd = [SGDClassifier(l1_ratio=r, random_state=0).fit(X_cancer, y_cancer) for r in (0.0, 1.0)]
+assert SGDClassifier().penalty == "l2" and np.array_equal(_sgd[0].coef_, _sgd[1].coef_)
 for _model in (Lasso, ElasticNet):
     assert np.linalg.norm(_model(alpha=10).fit(X, y).coef_) < np.linalg.norm(_model(alpha=1).fit(X, y).coef_)
 
