@@ -5,7 +5,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+from sklearn.neural_network import MLPClassifier
 from sklearn.tree import DecisionTreeClassifier
 
 # Labels that are coin flips: no model can beat 50% accuracy on new data, so any score above
@@ -46,6 +49,17 @@ assert np.array_equal(_by_hand, scores)
 assert search.cv_results_["params"][2] == {"max_depth": 3}
 assert search.cv_results_["split0_test_score"][2] == scores[0]
 assert search.best_score_ == search.cv_results_["mean_test_score"].max()
+
+# A validation set inside fit: early stopping holds out validation_fraction of the training data.
+# --8<-- [start:inside_fit]
+mlp = MLPClassifier(early_stopping=True, random_state=0).fit(X_train, y_train)
+# --8<-- [end:inside_fit]
+validation_fraction = mlp.validation_fraction
+assert all(est().validation_fraction == validation_fraction == 0.1
+           for est in (MLPClassifier, SGDClassifier, HistGradientBoostingClassifier))
+mlp_epochs = mlp.n_iter_
+assert len(mlp.validation_scores_) == mlp_epochs  # one validation score per epoch
+assert mlp.best_validation_score_ == max(mlp.validation_scores_)
 
 # The experiment: 40 times over, fit one tree per max_depth on n_per_set samples, then pick the depth
 # either by its score on the test set or by its score on a separate validation set, and report

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_breast_cancer, make_regression
 from sklearn.linear_model import ElasticNet, Lasso, LogisticRegression, Ridge, SGDClassifier
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC, LinearSVC
 
@@ -49,7 +49,7 @@ n_cancer_samples = X_cancer.shape[0]
 
 # The table's other rows: which estimators take which spelling, and which way each one points.
 _spellings = {
-    "alpha": [Ridge, Lasso, ElasticNet, SGDClassifier, MLPClassifier],
+    "alpha": [Ridge, Lasso, ElasticNet, SGDClassifier, MLPClassifier, MLPRegressor],
     "C": [LogisticRegression, SVC, LinearSVC],
     "l1_ratio": [ElasticNet, LogisticRegression, SGDClassifier],
 }
@@ -58,13 +58,15 @@ _weak_then_strong = [
     (SGDClassifier(loss="log_loss", alpha=1e-4, random_state=0), SGDClassifier(loss="log_loss", alpha=1e-1, random_state=0)),
     (MLPClassifier(hidden_layer_sizes=(), alpha=1e-4, solver="lbfgs", max_iter=1000, random_state=0),
      MLPClassifier(hidden_layer_sizes=(), alpha=10, solver="lbfgs", max_iter=1000, random_state=0)),
+    (MLPRegressor(hidden_layer_sizes=(), alpha=1e-4, solver="lbfgs", max_iter=1000, random_state=0),
+     MLPRegressor(hidden_layer_sizes=(), alpha=1000, solver="lbfgs", max_iter=1000, random_state=0)),
     (SVC(kernel="linear", C=1), SVC(kernel="linear", C=0.01)),
     (LinearSVC(C=1, max_iter=10_000), LinearSVC(C=0.01)),
 ]
 
 
 def _weights(model):
-    return model.coefs_[0] if isinstance(model, MLPClassifier) else model.coef_
+    return model.coefs_[0] if isinstance(model, (MLPClassifier, MLPRegressor)) else model.coef_
 
 
 for _weak, _strong in _weak_then_strong:
