@@ -11,7 +11,8 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 sklearn_version = sklearn.__version__
 
 # --8<-- [start:none]
-assert "dropout" not in MLPClassifier().get_params() and "dropout" not in MLPRegressor().get_params()
+assert "dropout" not in MLPClassifier().get_params()
+assert "dropout" not in MLPRegressor().get_params()
 try:
     MLPRegressor(dropout=0.5)
 except TypeError as error:
@@ -33,14 +34,15 @@ seeds = range(6)
 
 
 def fit(alpha, seed):
-    net = MLPRegressor(hidden_layer_sizes=(50,), solver="lbfgs", alpha=alpha, max_iter=5000, tol=1e-6,
-                       random_state=seed)
+    net = MLPRegressor(hidden_layer_sizes=(50,), solver="lbfgs", alpha=alpha,
+                       max_iter=5000, tol=1e-6, random_state=seed)
     return net.fit(X, y)
 
 
 nets = {name: [fit(alpha, seed) for seed in seeds] for name, alpha in alphas.items()}
-train_r2 = {name: [net.score(X, y) for net in fits] for name, fits in nets.items()}  # on the points it saw
-truth_r2 = {name: [net.score(X_truth, y_truth) for net in fits] for name, fits in nets.items()}  # against the curve
+# R² on the points each net saw, and against the true curve
+train_r2 = {name: [net.score(X, y) for net in fits] for name, fits in nets.items()}
+truth_r2 = {name: [net.score(X_truth, y_truth) for net in fits] for name, fits in nets.items()}
 # --8<-- [end:fit]
 
 n_samples = len(y)
@@ -66,8 +68,8 @@ assert good_train_r2 > strong_train_r2 and good_truth_r2 > strong_truth_r2  # to
 # 1/(1 - p); at prediction, use every unit, unscaled.
 # --8<-- [start:mask]
 net = nets["good"][0]
-hidden = np.maximum(0, X_truth @ net.coefs_[0] + net.intercepts_[0])  # relu activations, one row per x
-output = hidden @ net.coefs_[1] + net.intercepts_[1]                   # what predict computes
+hidden = np.maximum(0, X_truth @ net.coefs_[0] + net.intercepts_[0])  # relu, one row per x
+output = hidden @ net.coefs_[1] + net.intercepts_[1]  # what predict computes
 p = 0.5
 
 

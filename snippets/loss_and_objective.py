@@ -26,7 +26,7 @@ def log_losses(coef, intercept):
 
 
 def objective(coef, intercept, C):
-    """What LogisticRegression(C=C) minimises: C × the summed log-loss + half the squared weights."""
+    """What LogisticRegression(C=C) minimises: C × summed log-loss + ½ squared weights."""
     return C * log_losses(coef, intercept).sum() + 0.5 * np.sum(coef**2)
 
 
@@ -63,8 +63,8 @@ assert strong_accuracy == accuracy_score(y, strong.predict(X))
 # The MLP's loss_ is its objective: the loss plus alpha/(2n) × the squared weights.
 # With no hidden layer the problem is convex, so its minimum is the same on every machine.
 # --8<-- [start:mlp]
-mlp = MLPClassifier(hidden_layer_sizes=(), alpha=10, solver="lbfgs", tol=1e-10, max_iter=10_000,
-                    random_state=0).fit(X, y)
+mlp = MLPClassifier(hidden_layer_sizes=(), alpha=10, solver="lbfgs", tol=1e-10,
+                    max_iter=10_000, random_state=0).fit(X, y)
 mlp_penalty = 0.5 * mlp.alpha * sum(np.sum(w**2) for w in mlp.coefs_) / n_samples
 mlp_log_loss = log_loss(y, mlp.predict_proba(X))
 # --8<-- [end:mlp]
@@ -79,8 +79,8 @@ X_reg, y_reg = load_diabetes(return_X_y=True)
 X_reg = StandardScaler().fit_transform(X_reg)
 y_reg = (y_reg - y_reg.mean()) / y_reg.std()
 # --8<-- [start:regressor]
-reg = MLPRegressor(hidden_layer_sizes=(), alpha=10, solver="lbfgs", tol=1e-10, max_iter=10_000,
-                   random_state=0).fit(X_reg, y_reg)
+reg = MLPRegressor(hidden_layer_sizes=(), alpha=10, solver="lbfgs", tol=1e-10,
+                   max_iter=10_000, random_state=0).fit(X_reg, y_reg)
 reg_penalty = 0.5 * reg.alpha * np.sum(reg.coefs_[0] ** 2) / len(y_reg)
 reg_mse = mean_squared_error(y_reg, reg.predict(X_reg))
 # --8<-- [end:regressor]
@@ -97,8 +97,8 @@ sgd_loss_names = ", ".join(sgd_losses)
 assert SGDClassifier().loss == "hinge" and {"hinge", "log_loss", "modified_huber"} <= set(sgd_losses)
 
 # --8<-- [start:losses]
-margins = np.linspace(-2, 3, 501)  # y·f(x), with y in {-1, +1}: positive means classified right
-zero_one = (margins <= 0).astype(float)  # what accuracy counts (a margin of exactly 0 counts as wrong)
+margins = np.linspace(-2, 3, 501)  # y·f(x), y in {-1, +1}: positive means classified right
+zero_one = (margins <= 0).astype(float)  # what accuracy counts (a margin of 0 is wrong)
 hinge = np.maximum(0, 1 - margins)  # SGDClassifier's default, the linear SVM's loss
 logistic = np.logaddexp(0, -margins)  # log-loss, LogisticRegression's
 # --8<-- [end:losses]

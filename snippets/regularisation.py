@@ -26,16 +26,17 @@ n_informative = 5
 elasticnet_alpha = 10
 
 # --8<-- [start:directions]
-alphas = [0.1, 1, 10, 100, 1000]
-ridge_norms = [_norm(Ridge(alpha=a).fit(X, y).coef_) for a in alphas]  # larger alpha: stronger
+alphas = [0.1, 1, 10, 100, 1000]  # larger alpha: stronger penalty
+ridge_norms = [_norm(Ridge(alpha=a).fit(X, y).coef_) for a in alphas]
 
 X_cancer, y_cancer = load_breast_cancer(return_X_y=True)
 X_cancer = StandardScaler().fit_transform(X_cancer)
-Cs = [0.001, 0.01, 0.1, 1, 10]
-logistic_norms = [_norm(LogisticRegression(C=C).fit(X_cancer, y_cancer).coef_) for C in Cs]  # larger C: weaker
+Cs = [0.001, 0.01, 0.1, 1, 10]  # larger C: weaker penalty
+logistic_norms = [_norm(LogisticRegression(C=C).fit(X_cancer, y_cancer).coef_) for C in Cs]
 
-l1_ratios = [0, 0.25, 0.5, 0.75, 1]
-zero_weights = [int(np.sum(ElasticNet(alpha=elasticnet_alpha, l1_ratio=r).fit(X, y).coef_ == 0)) for r in l1_ratios]
+l1_ratios = [0, 0.25, 0.5, 0.75, 1]  # 0: pure L2, 1: pure L1
+elastic_nets = [ElasticNet(alpha=elasticnet_alpha, l1_ratio=r).fit(X, y) for r in l1_ratios]
+zero_weights = [int(np.sum(net.coef_ == 0)) for net in elastic_nets]
 # --8<-- [end:directions]
 
 assert all(a > b for a, b in pairwise(ridge_norms))  # alpha up, weights down
@@ -80,16 +81,19 @@ for _model in (Lasso, ElasticNet):
     assert np.linalg.norm(_model(alpha=10).fit(X, y).coef_) < np.linalg.norm(_model(alpha=1).fit(X, y).coef_)
 
 # --8<-- [start:scales]
-# Ridge minimises   ||y - Xw||² + alpha·||w||²                       (a sum over samples)
-# ElasticNet        ||y - Xw||² / (2n) + alpha·(l1_ratio·|w|₁ + (1 - l1_ratio)·||w||²/2)   (a mean)
+# Ridge:       ||y - Xw||²        + alpha·||w||²                          (sum over samples)
+# ElasticNet:  ||y - Xw||² / (2n) + alpha·(l1_ratio·|w|₁ + (1 - l1_ratio)·||w||²/2)   (mean)
 ridge = Ridge(alpha=1).fit(X, y)
-same_as_ridge = ElasticNet(alpha=1 / n_samples, l1_ratio=0, tol=1e-10, max_iter=10_000).fit(X, y)
+same_as_ridge = ElasticNet(alpha=1 / n_samples, l1_ratio=0, tol=1e-10, max_iter=10_000)
+same_as_ridge.fit(X, y)
 same_number = ElasticNet(alpha=1, l1_ratio=0).fit(X, y)
 
-# LogisticRegression minimises C·Σ log-loss + ||w||²/2; MLPClassifier   mean log-loss + alpha·||w||²/(2n)
+# LogisticRegression:  C·Σ log-loss        + ||w||²/2
+# MLPClassifier:       mean log-loss       + alpha·||w||²/(2n)
 logistic = LogisticRegression(C=0.1, tol=1e-10, max_iter=10_000).fit(X_cancer, y_cancer)
-mlp = MLPClassifier(hidden_layer_sizes=(), alpha=1 / 0.1, solver="lbfgs", tol=1e-10, max_iter=10_000,
-                    random_state=0).fit(X_cancer, y_cancer)  # no hidden layer: a logistic regression
+mlp = MLPClassifier(hidden_layer_sizes=(), alpha=1 / 0.1,  # no hidden layer: logistic regression
+                    solver="lbfgs", tol=1e-10, max_iter=10_000, random_state=0)
+mlp.fit(X_cancer, y_cancer)
 # --8<-- [end:scales]
 
 ridge_tolerance, mlp_tolerance = 1e-6, 1e-3  # largest difference between the weights each pair learns
