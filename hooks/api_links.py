@@ -102,6 +102,11 @@ def load(installed_version: str, folder: Path = INVENTORIES) -> Reference:
             last = entry.name.rsplit(".", 1)[-1]
             short[last] = None if last in short else entry.name
     data = json.loads((folder / "sklearn-members.json").read_text(encoding="utf-8"))
+    if data["version"] != inventory.version:
+        raise InventoryError(
+            f"{folder / 'sklearn-members.json'} describes scikit-learn {data['version']}, {folder / 'sklearn.inv'} "
+            f"{inventory.version}: regenerate both as {folder / 'README.md'} says"
+        )
     members = {name: frozenset(d["parameters"]) | frozenset(d["attributes"]) for name, d in data["classes"].items()}
     return Reference(docs_base(installed_version), uris, short, members)
 

@@ -5,6 +5,7 @@ names in inline code must link to its page, and code blocks, headings and values
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -93,7 +94,8 @@ def write_inventory(folder: Path, inventory_version: str, names: list[str]) -> P
         )
         inventory.objects.append(entry)
     sphobjinv.writebytes(folder / "sklearn.inv", sphobjinv.compress(inventory.data_file(contract=True)))
-    (folder / "sklearn-members.json").write_text('{"version": "x", "classes": {}}', encoding="utf-8")
+    members = {"version": inventory_version, "classes": {}}
+    (folder / "sklearn-members.json").write_text(json.dumps(members), encoding="utf-8")
     return folder
 
 
@@ -108,6 +110,13 @@ def test_a_short_name_two_objects_share_stays_plain(tmp_path: Path) -> None:
 def test_an_inventory_for_another_version_stops_the_build(tmp_path: Path) -> None:
     folder = write_inventory(tmp_path, "1.8", ["sklearn.a.Thing"])
     with pytest.raises(api_links.InventoryError, match=r"describes scikit-learn 1\.8, but 1\.9\.1 is installed"):
+        load("1.9.1", folder)
+
+
+def test_members_for_another_version_stop_the_build(tmp_path: Path) -> None:
+    folder = write_inventory(tmp_path, "1.9", ["sklearn.a.Thing"])
+    (folder / "sklearn-members.json").write_text('{"version": "1.8", "classes": {}}', encoding="utf-8")
+    with pytest.raises(api_links.InventoryError, match=r"sklearn-members\.json describes scikit-learn 1\.8"):
         load("1.9.1", folder)
 
 
