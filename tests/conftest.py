@@ -243,7 +243,7 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite
 
 
 class PageFacts(HTMLParser):
-    """What the tests read from a built page: ids, meta tags, links, scripts, abbreviations."""
+    """What the tests read from a built page: ids, meta tags, links, scripts, term links."""
 
     def __init__(self, text: str):
         super().__init__(convert_charrefs=True)
@@ -253,8 +253,8 @@ class PageFacts(HTMLParser):
         self.meta: dict[str, str] = {}
         self.hrefs: list[str] = []
         self.external: list[str] = []  # scripts, stylesheets and images loaded from another origin
-        self.abbrs: dict[str, str] = {}  # word -> title
-        self._abbr: str | None = None
+        self.term_links: dict[str, tuple[str, str]] = {}  # word -> (href, title) of its first term link
+        self._term_link: tuple[str, str] | None = None
         self.feed(text)
         self.close()
 
@@ -273,13 +273,13 @@ class PageFacts(HTMLParser):
         source = attr.get("src") if tag in {"script", "img"} else attr.get("href") if tag == "link" else None
         if source and source.startswith(("http:", "https:", "//")) and attr.get("rel") != "canonical":
             self.external.append(source)
-        if tag == "abbr":
-            self._abbr = attr.get("title", "")
+        if tag == "a" and "term-link" in attr.get("class", "").split():
+            self._term_link = (attr["href"], attr.get("title", ""))
 
     def handle_data(self, data: str) -> None:
-        if self._abbr is not None:
-            self.abbrs.setdefault(data, self._abbr)
-            self._abbr = None
+        if self._term_link is not None:
+            self.term_links.setdefault(data, self._term_link)
+            self._term_link = None
 
 
 def built_page(site_dir: Path, url: str) -> Path:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO_PATH, REPORTS, ROOT, ServedSite, page_sources
-from glossary_terms import collect_terms
 from livevalues import Build
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route, expect, sync_playwright
 
@@ -26,7 +25,6 @@ MISSING = (
     "Install it with: apt-get update && apt-get install -y chromium"
 )
 ARTIFACTS = ROOT / "test-artifacts"
-TERMS = {term.src: term for term in collect_terms(page_sources())[0]}
 NOTEBOOKS = sorted(path.stem for path in (ROOT / "docs" / "notebooks").glob("[!_]*.py"))
 
 
@@ -196,15 +194,6 @@ def test_a_deep_link_lands_on_its_anchor(tab: Tab) -> None:
     assert box is not None
     assert box["y"] < 300  # scrolled to the top, not merely somewhere on screen
     expect(heading.locator("a.headerlink")).to_have_attribute("href", "#tol")
-    assert tab.problems == []
-
-
-def test_hovering_a_term_shows_its_definition(tab: Tab) -> None:
-    tab.open("models/svm/")
-    tab.page.locator("article abbr", has_text=re.compile("^hyperparameter$")).first.hover()
-    tooltip = tab.page.locator(".md-tooltip2--active .md-tooltip2__inner")
-    expect(tooltip).to_be_visible()
-    expect(tooltip).to_have_text(TERMS["glossary/hyperparameter.md"].definition)
     assert tab.problems == []
 
 
