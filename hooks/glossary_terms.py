@@ -86,7 +86,7 @@ class Term:
 
     @property
     def kind(self) -> str:
-        """ "term", "model", "edge case" or "worked example"; "" for a page that is no glossary entry."""
+        """The A–Z kind: term, model, edge case or worked example; empty for a page that is no entry."""
         folder, _, name = self.src.rpartition("/")
         return "" if name == "index.md" else KINDS.get(folder, "")
 

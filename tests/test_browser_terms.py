@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO_PATH, REPORTS, ServedSite, page_sources
 from glossary_terms import collect_terms
 from playwright.sync_api import Browser, expect
-from test_browser import Tab, browser, screenshot, watch  # noqa: F401 (browser: the session's Chromium)
+from test_browser import Tab, screenshot, watch
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +30,7 @@ TERM_LINK = "article a.term-link"
 
 
 @pytest.fixture(params=VIEWS, ids=["-".join(view) for view in VIEWS])
-def view(browser: Browser, served_site: ServedSite, request: pytest.FixtureRequest) -> Iterator[Tab]:  # noqa: F811
+def view(browser: Browser, served_site: ServedSite, request: pytest.FixtureRequest) -> Iterator[Tab]:
     """A tab at one size and scheme; screenshots it if the test fails."""
     device, scheme = request.param
     context = browser.new_context(base_url=served_site.url, color_scheme=scheme, **DEVICES[device])  # type: ignore[arg-type]
