@@ -27,7 +27,7 @@ _PLACEHOLDER = "%{"
 # A term word is plain text a link can be made of: letters, digits, spaces, hyphens.
 _PLAIN_TERM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]*[A-Za-z0-9]$")
 
-# Inline TeX as plain text, for meta descriptions and tooltips (which cannot show KaTeX). Only the
+# Inline TeX as plain text, for meta descriptions and link titles (which cannot show KaTeX). Only the
 # commands the pages use need an entry; any other `\name` is shown as `name`.
 _TEX_SYMBOLS = {
     "approx": "≈",
@@ -125,7 +125,7 @@ def split_front_matter(source: str) -> tuple[dict[str, Any], str, int]:
 
 
 def title_words(title: str) -> list[str]:
-    """The words a title offers as tooltips: "Neural network (MLP)" -> Neural network, neural network."""
+    """The words a title offers as term links: "Neural network (MLP)" -> Neural network, neural network."""
     base = re.sub(r"\s*\([^)]*\)", "", title).strip()
     if not _PLAIN_TERM.match(base):
         return []

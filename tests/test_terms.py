@@ -106,7 +106,7 @@ def test_kind_comes_from_the_folder(src: str, kind: str) -> None:
     assert Term(src, "T", "", "D.", 1, ()).kind == kind
 
 
-def test_index_pages_lend_no_tooltip_words() -> None:
+def test_index_pages_lend_no_term_words() -> None:
     term = extract_term("models/index.md", PAGE, is_term=False)
     assert term is not None
     assert term.words == ()
