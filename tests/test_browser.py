@@ -6,56 +6,24 @@ offline. A failing test leaves a screenshot in test-artifacts/ (CI keeps it as a
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from conftest import REPO_PATH, REPORTS, ROOT, ServedSite, page_sources
-from glossary_terms import collect_terms
 from livevalues import Build
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route, expect
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-MISSING = (
-    f"Chromium is not installed at {CHROMIUM}: the browser test needs Debian's package. "
-    "Install it with: apt-get update && apt-get install -y chromium"
-)
 ARTIFACTS = ROOT / "test-artifacts"
-TERMS = {term.src: term for term in collect_terms(page_sources())[0]}
 NOTEBOOKS = sorted(path.stem for path in (ROOT / "docs" / "notebooks").glob("[!_]*.py"))
 
 
 def url_of(src: str) -> str:
     stem = src.removesuffix(".md").removesuffix("index")
     return stem if stem.endswith("/") or not stem else stem + "/"
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true" or os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(MISSING, pytrace=False)
-        pytest.skip(MISSING)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",  # CI runs as root
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 @dataclass
@@ -196,15 +164,6 @@ def test_a_deep_link_lands_on_its_anchor(tab: Tab) -> None:
     assert box is not None
     assert box["y"] < 300  # scrolled to the top, not merely somewhere on screen
     expect(heading.locator("a.headerlink")).to_have_attribute("href", "#tol")
-    assert tab.problems == []
-
-
-def test_hovering_a_term_shows_its_definition(tab: Tab) -> None:
-    tab.open("models/svm/")
-    tab.page.locator("article abbr", has_text=re.compile("^hyperparameter$")).first.hover()
-    tooltip = tab.page.locator(".md-tooltip2--active .md-tooltip2__inner")
-    expect(tooltip).to_be_visible()
-    expect(tooltip).to_have_text(TERMS["glossary/hyperparameter.md"].definition)
     assert tab.problems == []
 
 
