@@ -23,7 +23,9 @@ happens to use three sections later. The owners are tried in this order:
    or nested list), table cell (`<td>`, `<th>`: a row's cells are separate facts), definition term
    or description, or caption around the span; a sentence ends at `.`, `!`, `?` or `;` followed by
    a space or the end of a text (`0.01` and `np.inf` end none). Nothing else counts: not the
-   previous sentence, not the item a nested list hangs from, not a heading.
+   previous sentence, not the item a nested list hangs from, not a heading. A sentence with a bare
+   member none of its classes has is a general list (`n_iter_`, `loss_curve_`, `labels_` of
+   `KMeans`) and names no owner at all.
 2. **The model page's code blocks**, only on a page about one model family (`subject_page=True`: the
    adapter passes it for `docs/models/*.md`): the classes its code blocks use
    (`km = KMeans(n_clusters=3)`). Glossary and edge-case pages use classes as examples of a general
@@ -86,6 +88,7 @@ class Reference:
     uris: dict[str, str]  # "sklearn.svm.SVC" -> "modules/generated/sklearn.svm.SVC.html#sklearn.svm.SVC"
     short: dict[str, str | None]  # "SVC" -> "sklearn.svm.SVC"; None when two objects share the name
     members: dict[str, frozenset[str]]  # "sklearn.svm.SVC" -> its parameters and fitted attributes
+    member_names: frozenset[str] = frozenset()  # every class's parameters, attributes and methods
 
     def link(self, name: str) -> Link:
         return Link(name, self.base_url + self.uris[name])
@@ -130,7 +133,9 @@ def load(installed_version: str, folder: Path = INVENTORIES) -> Reference:
             f"{inventory.version}: regenerate both as {folder / 'README.md'} says"
         )
     members = {name: frozenset(d["parameters"]) | frozenset(d["attributes"]) for name, d in data["classes"].items()}
-    return Reference(docs_base(installed_version), uris, short, members)
+    methods = {name.rsplit(".", 1)[1] for name in uris if name.rsplit(".", 1)[0] in members}
+    member_names = frozenset(methods).union(*members.values())
+    return Reference(docs_base(installed_version), uris, short, members, member_names)
 
 
 def named(text: str) -> tuple[str, bool] | None:
@@ -272,12 +277,29 @@ def code_spans(page: str) -> list[CodeSpan]:
 
 def block_classes(spans: list[CodeSpan], reference: Reference) -> dict[int, frozenset[str]]:
     """Each sentence's classes (`CodeSpan.block`), named by its inline code (`SVC`, `SVC(C=1)`,
-    `SVC.fit`): the owners a bare `coef_` or `fit` in that sentence may belong to."""
-    named: dict[int, set[str]] = {}
+    `SVC.fit`): the owners a bare `coef_` or `fit` in that sentence may belong to. A sentence that
+    also has a bare member none of its classes has is a general list (`n_iter_`, `loss_curve_`,
+    `labels_` of `KMeans`): it names no owner."""
+    classes_of: dict[int, set[str]] = {}
+    bare: dict[int, list[str]] = {}
     for span in spans:
-        if span.block is not None and (cls := owner(span.text, reference)) is not None:
-            named.setdefault(span.block, set()).add(cls)
-    return {block: frozenset(classes) for block, classes in named.items()}
+        if span.block is None:
+            continue
+        if (cls := owner(span.text, reference)) is not None:
+            classes_of.setdefault(span.block, set()).add(cls)
+        elif (name := named_member(span.text)) in reference.member_names:
+            bare.setdefault(span.block, []).append(name)
+    return {
+        block: frozenset(classes)
+        for block, classes in classes_of.items()
+        if all(any(_member_link(cls, name, reference) for cls in classes) for name in bare.get(block, []))
+    }
+
+
+def named_member(text: str) -> str | None:
+    """The bare name a code span names (`coef_`, `fit`, `alpha=0.1`), or None."""
+    name = named(text)
+    return name[0] if name is not None and "." not in name[0] else None
 
 
 def code_block_classes(block_text: str, reference: Reference) -> frozenset[str]:

@@ -238,11 +238,25 @@ BARE_MEMBERS = [
         False,
         [("coef_", None), ("support_vectors_", SVC)],
     ),
+    (
+        "index.md: a general list whose other members are not the named class's names no owner",
+        "<table><tr><td><code>n_iter_</code>, <code>loss_curve_</code>, <code>inertia_</code>, <code>labels_</code>"
+        " of <code>KMeans</code>, <code>n_features_in_</code></td>"
+        "<td><code>KMeans.predict</code> gives the same labels with <code>labels_</code> deleted</td></tr></table>",
+        False,
+        [("n_iter_", None), ("inertia_", None), ("labels_", None), ("n_features_in_", None), ("labels_", KMEANS)],
+    ),
+    (
+        "edge-cases/index.md: a possessive names the class for its own member only, so the list stays plain",
+        "<p><code>LassoCV</code>'s <code>alpha_</code>, early stopping's <code>n_iter_</code>, <code>var_smoothing</code></p>",
+        False,
+        [("alpha_", None), ("n_iter_", None), ("var_smoothing", None)],
+    ),
     # A page about one model family: its code blocks' classes own what the sentence does not settle.
     (
         "a model page: its code block's KMeans owns a bare member in a general sentence",
         f"{FIT_KMEANS}<p>The quantity <code>fit</code> minimises is <code>inertia_</code>.</p>"
-        "<p><code>SVC</code> has <code>coef_</code> but no <code>n_clusters</code>.</p>",
+        "<p><code>SVC</code> has <code>coef_</code>; it has no <code>n_clusters</code>.</p>",
         True,
         [("fit", f"{KMEANS}.fit"), ("inertia_", KMEANS), ("coef_", SVC), ("n_clusters", KMEANS)],
     ),
