@@ -31,7 +31,7 @@ curves, samples_seen = {}, {}
 for batch_size in batch_sizes:
     mlp = MLPClassifier(hidden_layer_sizes=(20,), solver="sgd", momentum=0.0,
                         learning_rate_init=0.1, batch_size=batch_size, random_state=0)
-    for epoch in range(n_epochs):
+    for _ in range(n_epochs):
         mlp.partial_fit(X, y, classes=[0, 1])
     curves[batch_size] = np.array(mlp.loss_curve_)  # training loss after each epoch
     samples_seen[batch_size] = mlp.t_
@@ -101,8 +101,8 @@ assert len(_caught) == 1 and "clipped" in oversized_warning and oversized._optim
 
 # L-BFGS always uses every sample: batch_size changes nothing.
 # --8<-- [start:lbfgs]
-lbfgs_10 = MLPClassifier(hidden_layer_sizes=(5,), solver="lbfgs", batch_size=10, random_state=0).fit(X, y)
-lbfgs_400 = MLPClassifier(hidden_layer_sizes=(5,), solver="lbfgs", batch_size=400, random_state=0).fit(X, y)
+lbfgs_10 = MLPClassifier(hidden_layer_sizes=(5,), solver="lbfgs", batch_size=10, max_iter=2000, random_state=0).fit(X, y)
+lbfgs_400 = MLPClassifier(hidden_layer_sizes=(5,), solver="lbfgs", batch_size=400, max_iter=2000, random_state=0).fit(X, y)
 lbfgs_ignores_batch_size = all(np.array_equal(a, b) for a, b in zip(lbfgs_10.coefs_, lbfgs_400.coefs_))
 # --8<-- [end:lbfgs]
 assert lbfgs_ignores_batch_size

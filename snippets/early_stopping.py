@@ -92,6 +92,8 @@ assert unstopped_train_accuracy > stopped_train_accuracy and unstopped_test_accu
 sgd = SGDClassifier(early_stopping=True, random_state=0).fit(X_train, y_train)
 # --8<-- [end:sgd]
 sgd_epochs = sgd.n_iter_
+sgd_validation_fraction = sgd.validation_fraction
+sgd_tol = sgd.tol
 sgd_n_iter_no_change = sgd.n_iter_no_change
 # SGD keeps no per-epoch scores: rebuild them with fits of 1, 2, ... epochs on the same split.
 # tol=None switches the stopping rule off (and, with it, the ConvergenceWarning).

@@ -68,7 +68,7 @@ assert sgd_es_t == 1 + sgd_es_epochs * n_samples  # counts the held-out samples 
 # --8<-- [start:partial_fit]
 online = MLPClassifier(hidden_layer_sizes=(10,), batch_size=32, learning_rate_init=0.01, random_state=0)
 n_iter_after_call, t_after_call = [], []
-for call in range(3):
+for _ in range(3):
     online.partial_fit(X, y, classes=[0, 1])
     n_iter_after_call.append(online.n_iter_)
     t_after_call.append(online.t_)

@@ -31,7 +31,7 @@ for rate in rates:
     mlp = MLPClassifier(hidden_layer_sizes=(20,), solver="sgd", momentum=0.0,  # plain SGD: step = rate × gradient
                         learning_rate_init=rate, batch_size=40, random_state=0)
     before = mlp.get_params()
-    for epoch in range(n_epochs):
+    for _ in range(n_epochs):
         mlp.partial_fit(X, y, classes=[0, 1])  # one pass over the data per call
     params_unchanged &= mlp.get_params() == before
     curves[rate] = np.array(mlp.loss_curve_)  # training loss after each epoch
@@ -57,6 +57,8 @@ assert large_final_loss < good_final_loss < tiny_final_loss
 assert too_large_peak_loss > 10 * too_large_first_loss > 10 * large_first_loss  # overshoots, then
 assert too_large_final_loss > too_large_first_loss  # never gets back to where it started
 assert all(np.all(np.isfinite(curve)) for curve in curves.values())  # log loss is clipped: no overflow
+assert np.all(np.diff(curves[good]) < 0)  # falls at every epoch
+assert too_large_final_loss > max(final_loss[r] for r in (tiny, good, large))  # ends above all others
 
 # --8<-- [start:plot]
 fig, ax = plt.subplots(figsize=(6, 3.2))
@@ -84,6 +86,19 @@ boosting_learning_rate = HistGradientBoostingClassifier().learning_rate  # a shr
 # --8<-- [end:names]
 assert isinstance(sgd_schedule, str) and isinstance(mlp_schedule, str)
 assert isinstance(boosting_learning_rate, float)
+
+# SGD's default schedule ignores eta0; the MLP's schedule is ignored by its default solver, Adam.
+eta0_small, eta0_large = 0.01, 1.0
+_sgd_eta0_small = SGDClassifier(eta0=eta0_small, random_state=0).fit(X, y)
+_sgd_eta0_large = SGDClassifier(eta0=eta0_large, random_state=0).fit(X, y)
+optimal_ignores_eta0 = np.array_equal(_sgd_eta0_small.coef_, _sgd_eta0_large.coef_)
+assert optimal_ignores_eta0
+_adam = {
+    schedule: MLPClassifier(hidden_layer_sizes=(5,), learning_rate=schedule, random_state=0).partial_fit(X, y, classes=[0, 1])
+    for schedule in ["constant", "invscaling"]
+}
+adam_ignores_schedule = all(np.array_equal(a, b) for a, b in zip(_adam["constant"].coefs_, _adam["invscaling"].coefs_))
+assert adam_ignores_schedule
 
 # Gradient boosting: learning_rate multiplies each tree's contribution to the prediction.
 # --8<-- [start:boosting]
