@@ -56,6 +56,7 @@ objective_tolerance = warm.tol * (_y_centred @ _y_centred) / n_samples
 largest_objective_gap = float(max(objective_gaps))
 assert largest_objective_gap <= objective_tolerance
 assert largest_coef_gap < 0.01 < largest_coef  # the same coefficients, to a few thousandths
+assert max(cold_iterations) < warm.max_iter  # every fit met tol (a ConvergenceWarning would fail too)
 assert warm_total_iterations < cold_total_iterations
 assert all(w <= c for w, c in zip(warm_iterations, cold_iterations))
 
