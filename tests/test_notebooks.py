@@ -5,6 +5,7 @@ comes from the cache, and the site publishes each one executed, with its plots, 
 
 from __future__ import annotations
 
+import html
 import importlib
 import json
 import re
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 from conftest import DOCS, FIXTURES, REPO_PATH, FixtureSite, ServedSite, build_fixture, build_site, make_project
-from livevalues import Build, Cache
+from livevalues import Build, Cache, notebook
 
 nbformat: Any = importlib.import_module("nbformat")  # untyped: mypy --strict would refuse its calls
 NOTEBOOKS = sorted(path.stem for path in (DOCS / "notebooks").glob("[!_]*.py"))
@@ -29,6 +30,7 @@ JUPYTER = """plugins:
       include_source: true
       cache: false
       custom_mathjax_url: "data:text/javascript,"
+      html_exporter_options: {skip_svg_encoding: true}
 """
 
 
@@ -49,8 +51,11 @@ def test_every_cell_runs_and_has_its_outputs(rendered: Build, name: str) -> None
     notebook = executed(rendered, name)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert [cell.execution_count for cell in code] == list(range(1, len(code) + 1))
-    images = [output for cell in code for output in cell.outputs if "image/png" in output.get("data", {})]
-    assert len(images) >= 3  # the plots are in the notebook, not only in the reader's imagination
+    figures = [output.data for cell in code for output in cell.outputs if "image/svg+xml" in output.get("data", {})]
+    assert len(figures) >= 3  # the plots are in the notebook, not only in the reader's imagination
+    for figure in figures:  # each with its alt text: as the SVG's accessible name, and as its plain text
+        assert figure["image/svg+xml"].startswith(f'<svg role="img" aria-label="{html.escape(figure["text/plain"])}"')
+        assert "currentColor" in figure["image/svg+xml"]  # text in the page's colour: it follows the scheme
     texts = json.dumps([cell.outputs for cell in code])
     assert "Traceback" not in texts
     assert not re.search(r" at 0x[0-9a-f]+>", texts), "an output shows a memory address: it changes every run"
@@ -108,6 +113,31 @@ def test_a_notebook_and_a_snippet_may_not_share_a_name(broken: Build) -> None:
     )
 
 
+def test_a_figure_without_alt_text_fails_at_its_cell(broken: Build) -> None:
+    assert problem(broken, "no_alt") == (
+        "docs/notebooks/no_alt.py:7: notebook failed at docs/notebooks/no_alt.py:7: in code cell 1 (In [1]):"
+        " FigureWithoutAltText: the cell shows 2 figure(s) and has 1 `# alt:` comment(s): give each figure its"
+        " alt text, what it shows to a reader who cannot see it, in a comment `# alt: ...`, one per figure in"
+        " the order the cell draws them"
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "alts"),
+    [
+        ("# alt: A line.\nplot()", ["A line."]),
+        ("# alt: A line\n#      rising.\nplot()  # alt: a bar chart", ["A line rising.", "a bar chart"]),
+        ("# alt: A line.\n# Not alt text, a comment.", ["A line."]),  # continued only when indented
+        ("# alt: A line.\n\n#    Not its continuation.", ["A line."]),  # only on the next line
+        ("x = 1  # alt: inline\n#    goes on", ["inline goes on"]),
+        ('text = "# alt: in a string"', []),
+        ("# alt:\n# alt:   ", []),  # empty: no alt text
+    ],
+)
+def test_alt_text_comes_from_alt_comments(source: str, alts: list[str]) -> None:
+    assert notebook.alt_texts(source) == alts
+
+
 def test_a_page_shows_a_notebook_value(broken: Build) -> None:
     assert broken.pages["index.md"].shown == {"%{fine.answer}": "42"}
     notebook = executed(broken, "fine")
@@ -119,7 +149,7 @@ def test_a_page_shows_a_notebook_value(broken: Build) -> None:
 
 def fine_project(where: Path) -> Path:
     project = make_project(where, BROKEN, extra_config=JUPYTER)
-    for name in ("raises", "hangs", "clash"):
+    for name in ("raises", "hangs", "clash", "no_alt"):
         (project / "docs" / "notebooks" / f"{name}.py").unlink()
     return project
 
@@ -146,7 +176,7 @@ def test_an_unchanged_notebook_is_not_run_again(tmp_path: Path) -> None:
 def test_strict_build_fails_naming_notebook_cell_and_line_and_writes_nothing(broken_site: FixtureSite) -> None:
     built, project, site = broken_site.built, broken_site.project, broken_site.site
     assert built.returncode == 1
-    assert "livevalues found 3 problem(s); nothing was written" in built.log
+    assert "livevalues found 4 problem(s); nothing was written" in built.log
     assert "docs/notebooks/raises.py:13: notebook failed" in built.log
     assert "in code cell 2 (In [2]): ZeroDivisionError" in built.log
     assert "docs/notebooks/hangs.py:12: notebook failed" in built.log
@@ -168,7 +198,9 @@ def test_real_builds_run_a_notebook_once_and_publish_it(tmp_path: Path) -> None:
     ]
     page = (tmp_path / "site" / "notebooks" / "fine" / "index.html").read_text()
     assert "printed 42" in page
-    assert 'src="data:image/png;base64,' in page
+    (figure,) = re.findall(r"<svg [^>]*aria-label=[^>]+>", page)
+    assert 'role="img"' in figure
+    assert 'aria-label="A straight line rising from left to right."' in figure
     assert "fine.py" not in {path.name for path in (tmp_path / "site").rglob("*")}  # the source is no page
     download = nbformat.read(tmp_path / "site" / "notebooks" / "fine" / "fine.ipynb", as_version=4)
     assert download.cells[1].outputs[0]["text"] == "printed 42\n"
@@ -185,8 +217,9 @@ def test_site_publishes_the_executed_notebook_with_a_download_link(served_site: 
     (link,) = re.findall(r'<a href="([^"]+)" download', page)
     assert link == f"/{REPO_PATH}/{url_of(name)}{url_of(name).split('/')[1]}.ipynb"
     download = nbformat.read(folder / link.rsplit("/", 1)[1], as_version=4)
-    assert any("image/png" in output.get("data", {}) for cell in download.cells for output in cell.get("outputs", []))
-    assert page.count('src="data:image/png;base64,') >= 3
+    outputs = [output for cell in download.cells for output in cell.get("outputs", [])]
+    assert any("image/svg+xml" in output.get("data", {}) for output in outputs)
+    assert page.count('<div class="jp-RenderedSVG') >= 3
     assert "Traceback" not in page
     assert not re.search(r"(src|href)=\"https?://(cdn|cdnjs|unpkg)", page)
     assert "mathjax@" not in page  # mkdocs-jupyter's CDN default is replaced
@@ -208,3 +241,16 @@ def test_notebooks_are_linked_from_and_to_their_glossary_pages(served_site: Serv
 def test_no_notebook_source_is_published(served_site: ServedSite) -> None:
     assert NOTEBOOKS  # there are sources that could have been
     assert not list((served_site.site_dir / "notebooks").rglob("*.py"))
+
+
+def test_every_figure_has_the_alt_text_its_source_gives_it(served_site: ServedSite) -> None:
+    for name in NOTEBOOKS:
+        written = notebook.alt_texts((DOCS / "notebooks" / f"{name}.py").read_text(encoding="utf-8"))
+        page = (served_site.site_dir / url_of(name) / "index.html").read_text(encoding="utf-8")
+        figures = re.findall(r'<div class="jp-RenderedSVG[^>]*>\s*(<svg [^>]*>)', page)
+        assert len(figures) == len(written) >= 3
+        for figure, alt in zip(figures, written, strict=True):
+            assert 'role="img"' in figure
+            label = re.search(r'aria-label="([^"]*)"', figure)
+            assert label is not None
+            assert html.unescape(label[1]) == alt

@@ -1,0 +1,67 @@
+"""Notebook pages in a real browser (Debian's Chromium, as in test_browser.py): their figures follow
+the light and dark schemes like a page's figures and carry the alt text their source gives them,
+and a search for the notebook's interface ("Copied!") finds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from conftest import DOCS
+from livevalues import notebook
+from playwright.sync_api import expect
+
+# The browser and a tab in either scheme, as test_browser.py opens them (pytest finds imported fixtures).
+from test_browser import NOTEBOOKS, Tab, browser, contrast, tab_factory  # noqa: F401
+
+pytestmark = pytest.mark.slow
+
+
+def url_of(name: str) -> str:
+    return f"notebooks/{name.replace('_', '-')}/"
+
+
+def figure_colours(tab: Tab) -> dict[str, object]:
+    """The background behind the notebook's first figure, and the fill of every text in it."""
+    figure = tab.page.locator(".jp-RenderedSVG svg").first
+    figure.scroll_into_view_if_needed()
+    return dict(
+        figure.evaluate(
+            """svg => {
+                const main = getComputedStyle(document.querySelector(".md-main")).backgroundColor;
+                return {
+                    background: main !== "rgba(0, 0, 0, 0)" ? main : getComputedStyle(document.body).backgroundColor,
+                    text: [...svg.querySelectorAll("text")].map(text => getComputedStyle(text).fill),
+                };
+            }"""
+        )
+    )
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_figures_follow_the_scheme_and_carry_their_alt_text(
+    tab_factory: Callable[[str], Tab],  # noqa: F811  (the fixture imported above)
+    name: str,
+) -> None:
+    colours = {}
+    for scheme in ("light", "dark"):
+        tab = tab_factory(scheme)
+        tab.open(url_of(name))
+        expect(tab.page.locator("body")).to_have_attribute(
+            "data-md-color-scheme", "slate" if scheme == "dark" else "default"
+        )
+        colours[scheme] = figure_colours(tab)
+        texts = colours[scheme]["text"]
+        assert isinstance(texts, list)
+        assert texts, "the figure has no text"
+        ratios = {fill: contrast(fill, str(colours[scheme]["background"])) for fill in texts}
+        assert min(ratios.values()) >= 4.5, f"figure text hard to read in the {scheme} scheme: {ratios}"
+        figures = tab.page.locator(".jp-RenderedSVG svg")
+        written = notebook.alt_texts((DOCS / "notebooks" / f"{name}.py").read_text(encoding="utf-8"))
+        assert figures.count() == len(written)
+        for index, alt in enumerate(written):
+            expect(figures.nth(index)).to_have_attribute("role", "img")
+            expect(figures.nth(index)).to_have_accessible_name(alt)
+        assert tab.problems == []
+    assert colours["light"]["text"] != colours["dark"]["text"]  # the same figure, drawn in each scheme's colour
