@@ -5,6 +5,7 @@ and a search for the notebook's interface ("Copied!") finds nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -65,3 +66,25 @@ def test_notebook_figures_follow_the_scheme_and_carry_their_alt_text(
             expect(figures.nth(index)).to_have_accessible_name(alt)
         assert tab.problems == []
     assert colours["light"]["text"] != colours["dark"]["text"]  # the same figure, drawn in each scheme's colour
+
+
+def test_search_finds_no_notebook_by_its_interface(
+    tab_factory: Callable[[str], Tab],  # noqa: F811  (the fixture imported above)
+) -> None:
+    """A notebook page is found by its words, not by its copy buttons' "Copied!" (a page whose prose
+    says "copied" may be found)."""
+    tab = tab_factory("light")
+    tab.open("")
+    search = tab.page.locator("input.md-search__input")
+    results = tab.page.locator(".md-search-result__item > a.md-search-result__link")
+    search.click()
+    search.press_sequentially("Copied", delay=30)  # search listens to key events
+    expect(tab.page.locator(".md-search-result__meta")).to_have_text(re.compile("matching document"))
+    found = [str(link.get_attribute("href")) for link in results.all()]
+    assert not [href for href in found if "/notebooks/" in href], found
+    search.fill("")
+    search.press_sequentially("BayesianGaussianMixture", delay=30)  # the notebook's own words are found
+    expect(
+        tab.page.locator(f".md-search-result__item > a[href*='{url_of('choosing_gmm_components')}']").first
+    ).to_be_visible()
+    assert tab.problems == []

@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DOCS, FIXTURES, REPO_PATH, FixtureSite, ServedSite, build_fixture, build_site, make_project
+from conftest import DOCS, FIXTURES, REPO_PATH, ROOT, FixtureSite, ServedSite, build_fixture, build_site, make_project
 from livevalues import Build, Cache, notebook
 
 nbformat: Any = importlib.import_module("nbformat")  # untyped: mypy --strict would refuse its calls
 NOTEBOOKS = sorted(path.stem for path in (DOCS / "notebooks").glob("[!_]*.py"))
 BROKEN = FIXTURES / "notebooks_broken"
 # The mkdocs-jupyter settings of the real mkdocs.yml, for small fixture sites.
-JUPYTER = """plugins:
+JUPYTER = f"""plugins:
   - mkdocs-jupyter:
       include: ["*.ipynb"]
       ignore: ["*.md", "*.py"]
@@ -30,7 +30,8 @@ JUPYTER = """plugins:
       include_source: true
       cache: false
       custom_mathjax_url: "data:text/javascript,"
-      html_exporter_options: {skip_svg_encoding: true}
+      html_exporter_options: {{skip_svg_encoding: true}}
+      custom_template: {ROOT / "hooks" / "notebook.html.j2"}
 """
 
 
@@ -254,3 +255,15 @@ def test_every_figure_has_the_alt_text_its_source_gives_it(served_site: ServedSi
             label = re.search(r'aria-label="([^"]*)"', figure)
             assert label is not None
             assert html.unescape(label[1]) == alt
+
+
+def test_the_notebooks_interface_is_not_in_the_search_index(served_site: ServedSite) -> None:
+    """Search finds a notebook by its prose, code and outputs: not by its prompts, buttons or anchors."""
+    index = json.loads((served_site.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for name in NOTEBOOKS:
+        entries = [entry for entry in index["docs"] if entry["location"].startswith(url_of(name))]
+        text = " ".join(entry["title"] + " " + entry["text"] for entry in entries)
+        assert "import matplotlib.pyplot as plt" in text  # the code is found
+        for interface in ("Copied!", "In [", "Out[", "¶"):
+            assert interface not in text, f"{interface!r} is in the search index of {url_of(name)}"
+        assert text.count("import matplotlib.pyplot as plt") == 1  # not a second time, from the copy button's copy
