@@ -257,6 +257,14 @@ def test_every_figure_has_the_alt_text_its_source_gives_it(served_site: ServedSi
             assert html.unescape(label[1]) == alt
 
 
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_no_output_prints_a_float_unrounded(rendered: Build, name: str) -> None:
+    """`6.400000000000001e-07` is Python's repr, not what a reader should see: round what is printed."""
+    code = [cell for cell in executed(rendered, name).cells if cell.cell_type == "code"]
+    texts = [output.get("text") or output.get("data", {}).get("text/plain", "") for c in code for output in c.outputs]
+    assert not [text for text in texts if re.search(r"\d\.\d{7,}", text)]
+
+
 def test_the_notebooks_interface_is_not_in_the_search_index(served_site: ServedSite) -> None:
     """Search finds a notebook by its prose, code and outputs: not by its prompts, buttons or anchors."""
     index = json.loads((served_site.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))

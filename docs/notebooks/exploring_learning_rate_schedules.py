@@ -107,7 +107,8 @@ fig.tight_layout()
 
 # %%
 final_rates = {schedule: float(eta[-1]) for schedule, (t, eta) in rates.items()}
-final_rates
+for schedule, rate in final_rates.items():
+    print(f"{schedule:>10}: final rate {rate:.3g}")
 
 # %% [markdown]
 # `constant` never moves; `optimal` starts far above `eta0` (it ignores it) and falls like $1/t$;
