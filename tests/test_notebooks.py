@@ -194,8 +194,14 @@ def test_real_builds_run_a_notebook_once_and_publish_it(tmp_path: Path) -> None:
         assert built.returncode == 0, built.log
         logs.append(re.findall(r"livevalues: (.*)", built.log))
     assert logs == [
-        ["0 snippets: 0 run, 0 from the cache; 1 notebooks: 1 run, 0 from the cache"],
-        ["0 snippets: 0 run, 0 from the cache; 1 notebooks: 0 run, 1 from the cache"],
+        [
+            "0 snippets: 0 run, 0 from the cache; 1 notebooks: 1 run, 0 from the cache",
+            "1 notebook pages: 1 rendered, 0 from the cache",
+        ],
+        [
+            "0 snippets: 0 run, 0 from the cache; 1 notebooks: 0 run, 1 from the cache",
+            "1 notebook pages: 0 rendered, 1 from the cache",
+        ],
     ]
     page = (tmp_path / "site" / "notebooks" / "fine" / "index.html").read_text()
     assert "printed 42" in page
@@ -275,3 +281,36 @@ def test_the_notebooks_interface_is_not_in_the_search_index(served_site: ServedS
         for interface in ("Copied!", "In [", "Out[", "¶"):
             assert interface not in text, f"{interface!r} is in the search index of {url_of(name)}"
         assert text.count("import matplotlib.pyplot as plt") == 1  # not a second time, from the copy button's copy
+
+
+def test_warm_builds_render_only_the_notebooks_that_changed(tmp_path: Path) -> None:
+    """The rendered pages are cached on the executed notebook: a build renders what changed, and a page
+    from the cache is the page a render gives."""
+    project = fine_project(tmp_path / "project")
+    fine = project / "docs" / "notebooks" / "fine.py"
+    (project / "docs" / "notebooks" / "other.py").write_text(fine.read_text().replace("answer", "other"))
+
+    def build(config: str = JUPYTER) -> tuple[str, str, str]:
+        (project / "mkdocs.yml").write_text(
+            (project / "mkdocs.yml").read_text().split("plugins:")[0] + config, encoding="utf-8"
+        )
+        built = build_site(project, site_dir=tmp_path / "site")
+        assert built.returncode == 0, built.log
+        (pages,) = re.findall(r"livevalues: (\d+ notebook pages: .*)", built.log)
+        fine_page, other_page = (
+            (tmp_path / "site" / "notebooks" / n / "index.html").read_text() for n in ("fine", "other")
+        )
+        return pages, fine_page, other_page
+
+    first = build()
+    assert first[0] == "2 notebook pages: 2 rendered, 0 from the cache"
+    assert build() == ("2 notebook pages: 0 rendered, 2 from the cache", first[1], first[2])
+    fine.write_text(fine.read_text().replace("6 * 7", "6 * 8"))
+    pages, fine_page, other_page = build()
+    assert pages == "2 notebook pages: 1 rendered, 1 from the cache"
+    assert "printed 48" in fine_page
+    assert other_page == first[2]
+    # Another renderer setting is another page: each is rendered again.
+    assert build(JUPYTER.replace("include_source: true", "include_source: true\n      no_prompt: true"))[0] == (
+        "2 notebook pages: 2 rendered, 0 from the cache"
+    )

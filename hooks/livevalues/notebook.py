@@ -72,6 +72,12 @@ def read(text: str) -> Any:
     return notebook
 
 
+def as_written(path: Path) -> str:
+    """The .ipynb of the notebook at `path`, not run: what a build that runs nothing shows."""
+    _, nbformat = preload()
+    return str(nbformat.writes(read(path.read_text(encoding="utf-8"))))
+
+
 def execute(path: Path, text: str, stdout: io.StringIO) -> tuple[dict[str, Any], str]:
     """Run every code cell of the notebook `text` (the file at `path`, as submitted) in one namespace.
 
