@@ -43,8 +43,9 @@ best_n_aic = min(aic, key=aic.get)
 # alt: BIC and AIC against the number of components N: both fall steeply at first; BIC is lowest at the true
 #      number of blobs (the dotted line) and rises after it, while AIC flattens out and reaches its lowest just past it.
 fig, ax = plt.subplots(figsize=(7, 3.5))
-ax.plot(list(candidates), list(bic.values()), marker="o", label="BIC")
-ax.plot(list(candidates), list(aic.values()), marker="s", label="AIC")
+# Plotted to a tenth: a fit's last digits differ from one CPU to another, and the figure must not.
+ax.plot(list(candidates), [round(value, 1) for value in bic.values()], marker="o", label="BIC")
+ax.plot(list(candidates), [round(value, 1) for value in aic.values()], marker="s", label="AIC")
 ax.axvline(true_n, color="grey", linestyle=":", label="true number of blobs")
 ax.set_xlabel("n_components N")
 ax.set_ylabel("criterion (lower is better)")
