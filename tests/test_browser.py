@@ -6,25 +6,18 @@ offline. A failing test leaves a screenshot in test-artifacts/ (CI keeps it as a
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from conftest import REPO_PATH, REPORTS, ROOT, ServedSite, page_sources
 from glossary_terms import collect_terms
 from livevalues import Build
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route, expect
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-MISSING = (
-    f"Chromium is not installed at {CHROMIUM}: the browser test needs Debian's package. "
-    "Install it with: apt-get update && apt-get install -y chromium"
-)
 ARTIFACTS = ROOT / "test-artifacts"
 TERMS = {term.src: term for term in collect_terms(page_sources())[0]}
 NOTEBOOKS = sorted(path.stem for path in (ROOT / "docs" / "notebooks").glob("[!_]*.py"))
@@ -33,29 +26,6 @@ NOTEBOOKS = sorted(path.stem for path in (ROOT / "docs" / "notebooks").glob("[!_
 def url_of(src: str) -> str:
     stem = src.removesuffix(".md").removesuffix("index")
     return stem if stem.endswith("/") or not stem else stem + "/"
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true" or os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(MISSING, pytrace=False)
-        pytest.skip(MISSING)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",  # CI runs as root
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 @dataclass

@@ -13,8 +13,8 @@ from conftest import DOCS
 from livevalues import notebook
 from playwright.sync_api import expect
 
-# The browser and a tab in either scheme, as test_browser.py opens them (pytest finds imported fixtures).
-from test_browser import NOTEBOOKS, Tab, browser, contrast, tab_factory  # noqa: F401
+# A tab in either scheme, as test_browser.py opens them (pytest finds imported fixtures).
+from test_browser import NOTEBOOKS, Tab, contrast, tab_factory  # noqa: F401
 
 pytestmark = pytest.mark.slow
 
