@@ -278,7 +278,7 @@ def test_the_notebooks_interface_is_not_in_the_search_index(served_site: ServedS
         entries = [entry for entry in index["docs"] if entry["location"].startswith(url_of(name))]
         text = " ".join(entry["title"] + " " + entry["text"] for entry in entries)
         assert "import matplotlib.pyplot as plt" in text  # the code is found
-        for interface in ("Copied!", "In [", "Out[", "¶"):
+        for interface in ("Copied!", "In [", "Out[", "¶", "Matplotlib v"):
             assert interface not in text, f"{interface!r} is in the search index of {url_of(name)}"
         assert text.count("import matplotlib.pyplot as plt") == 1  # not a second time, from the copy button's copy
 

@@ -33,6 +33,7 @@ CELL_FILE = "livevalues-cell.txt"  # the number of the cell running, in the scra
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 ALT = re.compile(r"#\s*alt:(.*)", re.S)  # a comment `# alt: what the figure shows`
 CONTINUED = re.compile(r"#\s{2,}\S")  # a comment indented after its `#`: the alt text above it goes on
+METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)  # matplotlib's RDF: the file's format and creator
 
 
 class CellError(Exception):
@@ -204,6 +205,7 @@ def _figure_svg(figure: Any, alt: str, salt: str) -> str:
     svg = capture.figure_svg(figure, salt)
     if problem := svg_problem(svg):
         raise ValueError(f"a figure that {problem}")
+    svg = METADATA.sub("", svg, count=1)  # "image/svg+xml", "Matplotlib v3…": no reader needs it, nor search
     label = html.escape(alt)
     svg = re.sub(r"<svg\b", f'<svg role="img" aria-label="{label}"', svg, count=1)
     return svg.replace(">", f"><title>{label}</title>", 1)
