@@ -133,6 +133,7 @@ def test_a_figure_without_alt_text_fails_at_its_cell(broken: Build) -> None:
         ("x = 1  # alt: inline\n#    goes on", ["inline goes on"]),
         ('text = "# alt: in a string"', []),
         ("# alt:\n# alt:   ", []),  # empty: no alt text
+        ("#   an indented comment first\n# alt:\n#     given below", ["given below"]),
     ],
 )
 def test_alt_text_comes_from_alt_comments(source: str, alts: list[str]) -> None:

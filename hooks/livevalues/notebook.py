@@ -176,20 +176,20 @@ def alt_texts(source: str) -> list[str]:
     empty one gives no alt text: the cell then has too few.
     """
     alts: list[str] = []
-    last = 0  # the line the current alt text last went on to; 0: none is open
+    last: int | None = None  # the line the current alt text last went on to; None: none is open
     for token in tokenize.generate_tokens(io.StringIO(source).readline):
         if token.type != tokenize.COMMENT:
             continue
         line = token.start[0]
         if match := ALT.match(token.string):
-            alts.append(match[1].strip())
-        elif last == line - 1 and CONTINUED.match(token.string) and token.line.lstrip().startswith("#"):
-            alts[-1] = f"{alts[-1]} {token.string[1:].strip()}"
+            alts.append(match[1])
+        elif line - 1 == last and CONTINUED.match(token.string) and token.line.lstrip().startswith("#"):
+            alts[-1] += " " + token.string[1:].strip()
         else:
-            last = 0
+            last = None
             continue
         last = line
-    return [alt for alt in alts if alt]
+    return [" ".join(alt.split()) for alt in alts if alt.strip()]
 
 
 def _is_figure(value: Any) -> bool:
