@@ -20,12 +20,15 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import markdown
 import pytest
 from livevalues import Build, numerics
 from playwright.sync_api import Browser, sync_playwright
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -241,6 +244,41 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+# The browser the browser tests share (test_browser.py and each test_browser_*.py): one per test
+# process, since playwright's sync API cannot run two at once in one thread.
+
+CHROMIUM = Path("/usr/bin/chromium")
+MISSING = (
+    f"Chromium is not installed at {CHROMIUM}: the browser test needs Debian's package. "
+    "Install it with: apt-get update && apt-get install -y chromium"
+)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true" or os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(MISSING, pytrace=False)
+        pytest.skip(MISSING)
+    from playwright.sync_api import sync_playwright  # only here: most test runs open no browser
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",  # CI runs as root
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
 
 
 class PageFacts(HTMLParser):

@@ -209,7 +209,7 @@ def contrast(one: str, two: str) -> float:
 def test_notebook_page_in_a_browser_shows_plots_math_and_a_working_download(tab: Tab, name: str) -> None:
     tab.open(f"notebooks/{name.replace('_', '-')}/")
     article = tab.page.locator("article.md-content__inner")
-    expect(article.locator(".jp-RenderedImage img").first).to_be_visible()
+    expect(article.locator(".jp-RenderedSVG svg").first).to_be_visible()
     assert article.locator(".katex").count() > 0  # notebook math, rendered by the vendored KaTeX
     link = tab.page.get_by_role("link", name="Download this notebook (.ipynb)")
     expect(link).to_be_visible()
