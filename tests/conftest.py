@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 import markdown
 import pytest
 from livevalues import Build, numerics
-from playwright.sync_api import Browser, sync_playwright
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -471,36 +470,3 @@ def tree_digest(*folders: Path) -> str:
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
-
-
-# The browser tests' Chromium: one per test process, shared by every browser test module.
-
-CHROMIUM = Path("/usr/bin/chromium")
-MISSING = (
-    f"Chromium is not installed at {CHROMIUM}: the browser test needs Debian's package. "
-    "Install it with: apt-get update && apt-get install -y chromium"
-)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, driven by playwright (never a browser download); skipped when missing, but failed in CI."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true" or os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(MISSING, pytrace=False)
-        pytest.skip(MISSING)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",  # CI runs as root
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()

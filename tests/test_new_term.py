@@ -76,9 +76,7 @@ def test_scaffolded_term_builds_strictly_with_its_values(
     assert (entry["title"], entry["kind"]) == (NAME, "term")
     # The A–Z lists it, though the scaffold never touched the A–Z page.
     assert (root / "docs/glossary/index.md").read_bytes() == (ROOT / "docs/glossary/index.md").read_bytes()
-    assert f'<a href="{SLUG}/">{NAME}</a>' in built_page(root / "site", "glossary/").read_text(
-        encoding="utf-8"
-    )
+    assert f'<a href="{SLUG}/">{NAME}</a>' in built_page(root / "site", "glossary/").read_text(encoding="utf-8")
 
 
 def test_scaffolded_snippet_runs_warning_free(scaffolded: tuple[Path, Built]) -> None:
