@@ -1,15 +1,18 @@
-"""Each page's one-sentence definition, read from its own Markdown: the single source for tooltips,
-meta descriptions and `glossary.json`. Never imports MkDocs; `terms_hook.py` is the adapter.
+"""Each page's one-sentence definition, read from its own Markdown: the single source for term
+links' previews, meta descriptions, the A–Z and `glossary.json`. Never imports MkDocs;
+`terms_hook.py` is the adapter.
 
-A page opens with `# Title { #anchor }` and then its definition paragraph. The title (without a
-parenthetical) and the words in the page's front matter `terms:` are the words that show the
-definition on hover anywhere on the site.
+A page opens with `# Title { #anchor }` and then its definition paragraph; a notebook's first
+Markdown cell does the same. The title (without a parenthetical) and the words in the page's front
+matter `terms:` are the words that link to the page from anywhere on the site.
 """
 
 from __future__ import annotations
 
 import html
+import posixpath
 import re
+import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -21,10 +24,10 @@ from livevalues import syntax
 _NOT_A_PARAGRAPH = re.compile(r"^\s*(#|!!!|\?\?\?|\||[-*+] |\d+\. |>|<|`{3}|~{3}|\$\$|--8<--|\*\[)")
 _MATH = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$")
 _PLACEHOLDER = "%{"
-# A tooltip word must be plain text the abbr extension can match: letters, digits, spaces, hyphens.
+# A term word is plain text a link can be made of: letters, digits, spaces, hyphens.
 _PLAIN_TERM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]*[A-Za-z0-9]$")
 
-# Inline TeX as plain text, for meta descriptions and tooltips (which cannot show KaTeX). Only the
+# Inline TeX as plain text, for meta descriptions and link titles (which cannot show KaTeX). Only the
 # commands the pages use need an entry; any other `\name` is shown as `name`.
 _TEX_SYMBOLS = {
     "approx": "≈",
@@ -59,20 +62,33 @@ class TermError(ValueError):
         self.location = location
 
 
+# What a page is, by its folder under docs/: the A–Z's kinds. A page elsewhere (the home page, an
+# index) has a definition but is no glossary entry.
+KINDS = {"glossary": "term", "models": "model", "edge-cases": "edge case", "notebooks": "worked example"}
+
+
 @dataclass(frozen=True)
 class Term:
-    """One page's definition, and the words that show it as a tooltip."""
+    """One page's definition, and the words that link to it."""
 
-    src: str  # "glossary/hyperparameter.md", relative to docs/
+    src: str  # "glossary/hyperparameter.md" (a notebook page: "notebooks/name.ipynb"), relative to docs/
     title: str  # plain text of the H1
     anchor: str  # the H1's explicit anchor, or "" when it has none
     definition: str  # the first paragraph, as plain text
     line: int  # 1-based line of the definition in the file
-    words: tuple[str, ...]  # tooltip words: empty for index pages
+    words: tuple[str, ...]  # words that link to the page: empty for index pages
+    aliases: tuple[str, ...] = ()  # the front matter's `terms:`, its other names
+    source: str = ""  # the file it was read from, relative to docs/, when it is not `src` (a notebook's .py)
 
     @property
     def slug(self) -> str:
-        return self.anchor or self.src.removesuffix(".md").rsplit("/", 1)[-1]
+        return self.anchor or posixpath.splitext(self.src)[0].rsplit("/", 1)[-1]
+
+    @property
+    def kind(self) -> str:
+        """The A–Z kind: term, model, edge case or worked example; empty for a page that is no entry."""
+        folder, _, name = self.src.rpartition("/")
+        return "" if name == "index.md" else KINDS.get(folder, "")
 
 
 def math_text(tex: str) -> str:
@@ -109,7 +125,7 @@ def split_front_matter(source: str) -> tuple[dict[str, Any], str, int]:
 
 
 def title_words(title: str) -> list[str]:
-    """The words a title offers as tooltips: "Neural network (MLP)" -> Neural network, neural network."""
+    """The words a title offers as term links: "Neural network (MLP)" -> Neural network, neural network."""
     base = re.sub(r"\s*\([^)]*\)", "", title).strip()
     if not _PLAIN_TERM.match(base):
         return []
@@ -119,12 +135,14 @@ def title_words(title: str) -> list[str]:
     return words
 
 
-def extract_term(src: str, source: str, *, is_term: bool) -> Term | None:
+def extract_term(src: str, source: str, *, is_term: bool, source_path: str = "", first_line: int = 1) -> Term | None:
     """The page's title and first paragraph; None when the page has no definition paragraph.
 
-    `is_term` pages (not index pages) lend their words to tooltips.
+    `is_term` pages (not index pages) lend their words to term links. `source_path`: the file
+    under docs/ the text comes from, when it is not `src` (a notebook page's first cell), and
+    `first_line` the line of that file the text starts at.
     """
-    label = f"docs/{src}"
+    label = f"docs/{source_path or src}"
     meta, body, offset = split_front_matter(source)
     lines = body.splitlines()
     titles = [heading for heading in syntax.headings(body) if heading.level == 1]
@@ -140,11 +158,11 @@ def extract_term(src: str, source: str, *, is_term: bool) -> Term | None:
     paragraph = "\n".join(lines[start:end])
     if not paragraph or _NOT_A_PARAGRAPH.match(paragraph):
         return None
-    line = offset + start + 1
+    line = offset + start + first_line
     if _PLACEHOLDER in paragraph:
         raise TermError(
             f"{label}:{line}",
-            "the definition paragraph holds a computed value (%{...}); it is also the page's tooltip, "
+            "the definition paragraph holds a computed value (%{...}); it is also the page's link preview, "
             "meta description and glossary.json entry, which show no computed values: move the number "
             "to the next paragraph",
         )
@@ -156,28 +174,57 @@ def extract_term(src: str, source: str, *, is_term: bool) -> Term | None:
         raise TermError(f"{label}:1", f"front matter `terms:` {bad}: use letters, digits, spaces and hyphens only")
     title = plain_text(raw_title)
     words = tuple(dict.fromkeys([*title_words(title), *extra])) if is_term else ()
-    return Term(src, title, anchor, plain_text(paragraph), line, words)
+    return Term(src, title, anchor, plain_text(paragraph), line, words, tuple(extra), source_path)
 
 
-def collect_terms(sources: dict[str, str]) -> tuple[list[Term], list[TermError]]:
-    """Every page's term (src -> Markdown in), and every problem; a word two pages claim is one."""
-    terms: list[Term] = []
-    errors: list[TermError] = []
-    owner: dict[str, Term] = {}
+def notebook_term(src: str, source_path: str, source: str) -> Term | None:
+    """A notebook page's term, from the first Markdown cell of its jupytext percent-format source.
+
+    `src` is the page ("notebooks/a-b.ipynb"), `source_path` the file ("notebooks/a_b.py").
+    """
+    import jupytext  # here: the A–Z needs it once per build, MkDocs' process need not load it otherwise
+
+    cells = [cell for cell in jupytext.reads(source, fmt="py:percent").cells if cell.cell_type == "markdown"]
+    if not cells:
+        return None
+    # The cell's text starts on the line after its "# %% [markdown]" marker.
+    markers = [number for number, line in enumerate(source.splitlines(), 1) if line.startswith("# %% [markdown]")]
+    return extract_term(
+        src, str(cells[0].source), is_term=True, source_path=source_path, first_line=markers[0] + 1 if markers else 1
+    )
+
+
+def collect_terms(
+    sources: dict[str, str], notebooks: dict[str, tuple[str, str]] | None = None
+) -> tuple[list[Term], list[TermError]]:
+    """Every page's term, and every problem; a word two pages claim is one.
+
+    `sources`: Markdown page (src) -> its text; `notebooks`: notebook page (src) -> (its source
+    file under docs/, that file's text).
+    """
+    found: list[Term | TermError | None] = []
     for src, source in sorted(sources.items()):
         try:
-            term = extract_term(src, source, is_term=not src.endswith("index.md"))
+            found.append(extract_term(src, source, is_term=not src.endswith("index.md")))
         except TermError as error:
-            errors.append(error)
-            continue
-        if term is None:
+            found.append(error)
+    for src, (path, text) in sorted((notebooks or {}).items()):
+        try:
+            found.append(notebook_term(src, path, text))
+        except TermError as error:
+            found.append(error)
+    terms: list[Term] = []
+    errors = [error for error in found if isinstance(error, TermError)]
+    owner: dict[str, Term] = {}
+    for term in found:
+        if not isinstance(term, Term):
             continue
         for word in term.words:
             if word in owner:
                 errors.append(
                     TermError(
-                        f"docs/{src}:{term.line}",
-                        f"tooltip word {word!r} is already the term of docs/{owner[word].src}; "
+                        f"docs/{term.source or term.src}:{term.line}",
+                        f"term word {word!r} is already the term of docs/{owner[word].src}; "
                         "remove it from one page's title or `terms:`",
                     )
                 )
@@ -186,26 +233,48 @@ def collect_terms(sources: dict[str, str]) -> tuple[list[Term], list[TermError]]
     return terms, errors
 
 
-def abbreviations(terms: list[Term]) -> str:
-    """Markdown abbreviation definitions (`*[word]: definition`) for the `abbr` extension."""
-    lines = []
-    for term in terms:
-        # One line each; "%{" is broken up so no tooltip can look like a value placeholder.
-        definition = term.definition.replace(_PLACEHOLDER, "% {")
-        lines += [f"*[{word}]: {definition}" for word in term.words]
-    return "\n".join(lines) + "\n"
+SCHEMA_VERSION = "1.0"  # glossary.json's format: the major changes when a field changes or goes
 
 
-def glossary_entries(terms: list[Term], urls: dict[str, str]) -> list[dict[str, str]]:
-    """The machine-readable export: one entry per term page, `urls` maps src -> absolute URL."""
-    return [
-        {
-            "slug": term.slug,
-            "title": term.title,
-            "definition": term.definition,
-            "url": urls[term.src] + (f"#{term.anchor}" if term.anchor else ""),
-            "source": f"docs/{term.src}",
-        }
-        for term in terms
-        if not term.src.endswith("index.md")
-    ]
+def source_url(repo_url: str, edit_uri: str, path: str) -> str:
+    """The web page of a file under docs/ on the repository, from MkDocs' `repo_url` and `edit_uri`.
+
+    `edit_uri` points at the editor (GitHub's `edit/main/docs/`); the same path under `blob/`
+    shows the file, as Material's "view source" action derives its link from the edit link.
+    """
+    base = repo_url.rstrip("/") + "/" + edit_uri.strip("/") + "/"
+    return re.sub(r"/edit/", "/blob/", base, count=1) + path
+
+
+def glossary_document(
+    terms: list[Term], urls: dict[str, str], *, repo_url: str, edit_uri: str, provenance: dict[str, str]
+) -> dict[str, Any]:
+    """glossary.json: the versioned export for wikis and bots, one entry per glossary page.
+
+    `urls` maps src -> the page's absolute URL; `provenance` is what computed the site's values.
+    Its format is docs/glossary.schema.json, published beside it.
+    """
+    return {
+        "schema_version": SCHEMA_VERSION,
+        **provenance,
+        "terms": [
+            {
+                "slug": term.slug,
+                "title": term.title,
+                "kind": term.kind,
+                "alternative_names": list(term.aliases),
+                "definition": term.definition,
+                "url": urls[term.src] + (f"#{term.anchor}" if term.anchor else ""),
+                "source": f"docs/{term.source or term.src}",
+                "source_url": source_url(repo_url, edit_uri, term.source or term.src),
+            }
+            for term in sorted(terms, key=sort_key)
+            if term.kind
+        ],
+    }
+
+
+def sort_key(term: Term) -> tuple[str, str]:
+    """A–Z order: by the title's letters, ignoring case, accents and leading marks (`_x` under X, É under E)."""
+    letters = unicodedata.normalize("NFKD", re.sub(r"^[\W_]+", "", term.title))
+    return "".join(char for char in letters if not unicodedata.combining(char)).casefold(), term.src

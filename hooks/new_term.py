@@ -1,11 +1,12 @@
-"""Scaffold a new glossary term: page, snippet, nav entry, A–Z row and published URLs.
+"""Scaffold a new glossary term: page, snippet, nav entry and published URLs.
 
     .venv/bin/python hooks/new_term.py "Learning rate"
 
 writes docs/glossary/learning-rate.md and snippets/learning_rate.py, adds the page to mkdocs.yml's
-Glossary nav and to the A–Z index, and lists its URLs in tests/published-urls.txt. The snippet's
-test case comes with it: tests/test_snippets.py runs every snippet and pins every value a page
-shows (accept the new values with --snapshot-update). Then replace the stub definition.
+Glossary nav, and lists its URLs in tests/published-urls.txt. The A–Z lists the page by itself
+(it is generated from the pages, see glossary_az.py). The snippet's test case comes with it:
+tests/test_snippets.py runs every snippet and pins every value a page shows (accept the new values
+with --snapshot-update). Then replace the stub definition.
 """
 
 from __future__ import annotations
@@ -83,18 +84,6 @@ def add_to_nav(config: str, name: str, page: str) -> str:
     return "".join(lines)
 
 
-def add_to_index(index: str, name: str, link: str) -> str:
-    """Insert the A–Z table row for the page, in alphabetical order."""
-    row = f"| [{name}]({link}) | term |\n"
-    lines = index.splitlines(keepends=True)
-    rows = [i for i, line in enumerate(lines) if line.startswith("| [")]
-    if not rows:
-        raise ValueError("docs/glossary/index.md has no A–Z table")
-    at = next((i for i in rows if _label(lines[i]).lower() > name.lower()), rows[-1] + 1)
-    lines.insert(at, row)
-    return "".join(lines)
-
-
 def add_published(published: str, url: str, anchors: list[str]) -> str:
     return published.rstrip("\n") + "\n" + "".join(f"{url}{a}\n" for a in ["", *(f"#{a}" for a in anchors)])
 
@@ -107,23 +96,16 @@ def scaffold(name: str, root: Path = ROOT) -> list[Path]:
     for path in (page, snippet):
         if path.exists():
             raise FileExistsError(f"{path.relative_to(root)} exists already")
-    config, index, published = root / "mkdocs.yml", root / "docs/glossary/index.md", root / "tests/published-urls.txt"
+    config, published = root / "mkdocs.yml", root / "tests/published-urls.txt"
     new_config = add_to_nav(config.read_text(encoding="utf-8"), name, f"glossary/{slug}.md")
-    new_index = add_to_index(index.read_text(encoding="utf-8"), name, f"{slug}.md")
     new_published = add_published(
         published.read_text(encoding="utf-8"), f"glossary/{slug}/", [slug, "example", "see-also"]
     )
     page.write_text(page_text(name, slug, snake), encoding="utf-8")
     snippet.write_text(snippet_text(name), encoding="utf-8")
     config.write_text(new_config, encoding="utf-8")
-    index.write_text(new_index, encoding="utf-8")
     published.write_text(new_published, encoding="utf-8")
-    return [page, snippet, config, index, published]
-
-
-def _label(row: str) -> str:
-    match = re.match(r"^\| \[(.*?)\]", row)
-    return re.sub(r"[`$\\]", "", match.group(1)) if match else ""
+    return [page, snippet, config, published]
 
 
 def _yaml_key(name: str) -> str:

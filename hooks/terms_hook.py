@@ -1,28 +1,38 @@
-"""MkDocs adapter for glossary_terms: tooltips, meta descriptions and glossary.json from each page's
-first paragraph. Wiring only; listed in `hooks:` after values_hook.py.
+"""MkDocs adapter for the glossary: term links, meta descriptions, the A–Z, the provenance footer and
+glossary.json, all from each page's first paragraph (a notebook's first Markdown cell). Wiring only;
+listed in `hooks:` after values_hook.py.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import shutil
-import tempfile
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-import glossary_terms  # a sibling: MkDocs puts hooks/ on sys.path only while importing this file
+import glossary_az  # siblings: MkDocs puts hooks/ on sys.path only while importing this file
+import glossary_terms
+import provenance
+import term_links
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
 log = get_plugin_logger(__name__)
-ABBREVIATIONS = "glossary-abbreviations.md"
 EXPORT = "glossary.json"
+SCHEMA = "glossary.schema.json"  # under docs/: published beside the export it describes
 
 
 @dataclass
 class _Build:
-    folder: Path  # build-temporary: holds the generated abbreviations, removed after the build
+    provenance: dict[str, str]
+    links: term_links.TermLinks
     terms: dict[str, glossary_terms.Term] = field(default_factory=dict)
     urls: dict[str, str] = field(default_factory=dict)
 
@@ -30,49 +40,65 @@ class _Build:
 _build: _Build | None = None  # one per build, like values_hook's: a `mkdocs serve` rebuild starts anew
 
 
-def on_config(config: Any) -> None:
-    """Point pymdownx.snippets' auto_append at a build-temporary file, filled in on_files.
-
-    The file is generated from the pages, never written into the source tree: one source of truth.
-    """
+def on_config(config: MkDocsConfig) -> None:
+    """Read what computes the values (for the footer: `config.extra.provenance`); add the term links."""
     global _build
-    _build = _Build(Path(tempfile.mkdtemp(prefix="glossary-terms-")))
-    (_build.folder / ABBREVIATIONS).write_text("", encoding="utf-8")
-    snippets = config.mdx_configs.setdefault("pymdownx.snippets", {})
-    base_path = snippets.get("base_path", ["."])
-    snippets["base_path"] = [*([base_path] if isinstance(base_path, str) else base_path), str(_build.folder)]
-    snippets["auto_append"] = [*snippets.get("auto_append", []), ABBREVIATIONS]
+    try:
+        found = provenance.provenance(os.environ)
+    except ValueError as error:
+        raise PluginError(str(error)) from None
+    links = term_links.TermLinks([])
+    config.markdown_extensions.append(links)  # MkDocs hands the list to Markdown, which takes instances
+    config.extra["provenance"] = found
+    _build = _Build(found, links)
 
 
-def on_files(files: Any, config: Any) -> None:
+def on_files(files: Files, config: MkDocsConfig) -> None:
+    """Every page's term, read once per build; notebook pages from their sources' first cells."""
     assert _build is not None
-    pages = [file for file in files.documentation_pages() if file.src_uri.endswith(".md")]
-    terms, errors = glossary_terms.collect_terms({file.src_uri: file.content_string for file in pages})
+    pages = [file for file in files.documentation_pages()]
+    notebooks = {
+        file.src_uri: (file.edit_uri, Path(config.docs_dir, file.edit_uri).read_text(encoding="utf-8"))
+        for file in pages
+        if file.src_uri.endswith(".ipynb") and file.edit_uri and file.edit_uri.endswith(".py")
+    }  # values_hook gives each notebook page its source, docs/notebooks/<name>.py, as its edit path
+    terms, errors = glossary_terms.collect_terms(
+        {file.src_uri: file.content_string for file in pages if file.src_uri.endswith(".md")}, notebooks
+    )
     for error in errors:
-        log.warning("%s", error)  # counted by --strict; `mkdocs serve` goes on without that tooltip
+        log.warning("%s", error)  # counted by --strict; `mkdocs serve` goes on without that term
     _build.terms = {term.src: term for term in terms}
     _build.urls = {file.src_uri: (config.site_url or "/") + file.url.removeprefix("./") for file in pages}
-    (_build.folder / ABBREVIATIONS).write_text(glossary_terms.abbreviations(terms), encoding="utf-8")
+    _build.links.index = term_links.TermIndex(terms)
 
 
-def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     assert _build is not None
+    _build.links.page = page.file.src_uri  # the page Markdown is about to convert
     term = _build.terms.get(page.file.src_uri)
     if term is not None and not page.meta.get("description"):
         # Material prints page.meta.description into an attribute unescaped (MkDocs' Jinja has no
         # autoescape), so a definition with a quote in it is stored escaped.
         page.meta["description"] = html.escape(term.definition)
-    return markdown
+    if glossary_az.MARKER not in markdown:
+        return markdown
+    hrefs = {}
+    for src in _build.terms:
+        target = files.get_file_from_path(src)
+        assert target is not None
+        hrefs[src] = target.url_relative_to(page.file)
+    return glossary_az.fill(markdown, list(_build.terms.values()), hrefs)
 
 
-def on_post_build(config: Any) -> None:
+def on_post_build(config: MkDocsConfig) -> None:
     assert _build is not None
-    entries = glossary_terms.glossary_entries(list(_build.terms.values()), _build.urls)
-    text = json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
+    document = glossary_terms.glossary_document(
+        list(_build.terms.values()),
+        _build.urls,
+        repo_url=config.repo_url or "",
+        edit_uri=config.edit_uri or "",
+        provenance=_build.provenance,
+    )
+    schema = (config.site_url or "/") + SCHEMA
+    text = json.dumps({"$schema": schema, **document}, ensure_ascii=False, indent=2) + "\n"
     Path(config.site_dir, EXPORT).write_text(text, encoding="utf-8")
-    shutil.rmtree(_build.folder, ignore_errors=True)
-
-
-def on_build_error(error: Exception) -> None:
-    if _build is not None:
-        shutil.rmtree(_build.folder, ignore_errors=True)

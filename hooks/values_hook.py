@@ -7,10 +7,13 @@ Each event hands the engine what it needs and MkDocs what the engine made; see
 from __future__ import annotations
 
 import atexit
+import hashlib
+import json
 import os
 import shutil
 import tempfile
 import time
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +21,7 @@ import livevalues  # a sibling: MkDocs puts hooks/ on sys.path only while import
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File
+from mkdocs.structure.toc import AnchorLink, get_toc
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -33,6 +37,21 @@ _build: livevalues.Build | None = None  # one per build: nothing survives a `mkd
 _notebooks: livevalues.NotebookPages | None = None
 _arrivals: Path | None = None  # `mkdocs serve`: a folder it watches; a write there asks for a rebuild
 _generation = 0  # counts builds: a rebuild asked for by a superseded build is dropped
+# What renders a notebook page besides its .ipynb, whose versions key the rendered pages' cache:
+# the renderer, the notebook formats it reads, its Markdown, HTML parser, highlighting and styles, the theme.
+RENDERING = (
+    "mkdocs",
+    "mkdocs-material",
+    "mkdocs-jupyter",
+    "nbconvert",
+    "beautifulsoup4",
+    "nbformat",
+    "jupytext",
+    "mistune",
+    "markdown",
+    "pygments",
+    "jupyterlab-pygments",
+)
 
 
 def current_build() -> livevalues.Build | None:
@@ -88,7 +107,7 @@ def on_files(files: Files, config: MkDocsConfig) -> None:
     _build.start(
         {file.src_uri: file.content_string for file in files.documentation_pages() if file.src_uri.endswith(".md")}
     )
-    _notebooks = livevalues.NotebookPages(_build)
+    _notebooks = livevalues.NotebookPages(_build, _renderer(config))
     for file in [file for file in files if _notebooks.is_source(file.src_uri)]:
         files.remove(file)  # a notebook's source: neither a page nor a file to publish
     for src_uri in _notebooks.names:
@@ -97,9 +116,49 @@ def on_files(files: Files, config: MkDocsConfig) -> None:
         files.append(page)
 
 
+def _renderer(config: MkDocsConfig) -> str | None:
+    """Everything besides the .ipynb that decides a rendered notebook page; None: do not cache pages.
+
+    Only for mkdocs-jupyter's own Markdown ("jupyter"): with "mkdocs", a page also depends on the
+    site's Markdown extensions and on other plugins.
+    """
+    plugin = config.plugins.get("mkdocs-jupyter")
+    if plugin is None or plugin.config["markdown_cell_processor"] != "jupyter":
+        return None
+    parts = [f"{name} {metadata.version(name)}" for name in RENDERING]
+    parts += [f"theme {config.theme.name}", json.dumps(dict(plugin.config), sort_keys=True, default=str)]
+    if template := plugin.config["custom_template"]:
+        parts.append(hashlib.sha256(Path(template).read_bytes()).hexdigest())
+    return "\n".join(parts)
+
+
+@event_priority(-50)  # after mkdocs-jupyter's, which makes page.render its notebook converter
 def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> None:
     if _notebooks is not None and page.file.src_uri in _notebooks.names:
         _notebooks.write(page.file.src_uri)  # its executed .ipynb, waiting for it, before MkDocs reads it
+        page.render = _render_from_cache(page, _notebooks, page.render)  # type: ignore[method-assign]
+
+
+def _render_from_cache(page: Page, notebooks: livevalues.NotebookPages, render: Any) -> Any:
+    """`render`, but a page whose .ipynb this renderer rendered before is taken from the cache."""
+    src_uri = page.file.src_uri
+
+    def cached_render(config: MkDocsConfig, files: Files) -> None:
+        title = page.title
+        kept = notebooks.cached(src_uri, title)
+        if kept is not None:
+            page.content, page.toc, page.title = kept["content"], get_toc(kept["toc"]), kept["title"]
+            return
+        render(config, files)
+        toc = [_toc_token(link) for link in page.toc]
+        notebooks.keep(src_uri, title, {"content": page.content, "toc": toc, "title": page.title})
+
+    return cached_render
+
+
+def _toc_token(link: AnchorLink) -> dict[str, Any]:
+    """A table of contents entry as the plain data `get_toc` reads: what a rendered page's cache holds."""
+    return {"level": link.level, "id": link.id, "name": link.title, "children": [_toc_token(c) for c in link.children]}
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -121,6 +180,8 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> None:
     assert _build is not None
     _build.finish()
     log.info("livevalues: %s", _build.summary())
+    if _notebooks is not None and _notebooks.names:
+        log.info("livevalues: %s", _notebooks.summary())
     if _build.pending and _build.batch is not None and _arrivals is not None:
         log.info("livevalues: still running, shown as such: %s", ", ".join(sorted(_build.pending)))
         generation = _generation
@@ -153,6 +214,7 @@ def _ask_for_rebuild(generation: int) -> bool:
 
 def on_post_build(config: MkDocsConfig) -> None:
     if _notebooks is not None:
+        _notebooks.prune()
         _notebooks.remove()
 
 

@@ -2,6 +2,7 @@
 by early stopping (n_iter_), or by a data-dependent default (gamma="scale", var_smoothing)."""
 
 import numpy as np
+import sklearn
 from sklearn.datasets import make_classification, make_regression
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import Lasso, LassoCV
@@ -69,3 +70,5 @@ assert nb.epsilon_ == epsilon_by_hand and nb.get_params() == GaussianNB().get_pa
 var_smoothing = nb.var_smoothing
 epsilon = float(nb.epsilon_)
 max_feature_var = float(X.var(axis=0).max())
+
+sklearn_version = sklearn.__version__

@@ -47,8 +47,24 @@ assert structure.value[_left].argmax() == 0 and np.count_nonzero(structure.value
 assert structure.n_node_samples[_left] == (y == 0).sum()           # ... and holds every setosa
 # tree_.value holds class proportions per node, not counts
 assert np.allclose(structure.value.sum(axis=2), 1.0)
-# thresholds are stored as float64 but come from float32 arithmetic: not "nice" decimals
+# thresholds are stored as float64 but come from float32 data: not "nice" decimals
 assert structure.threshold[0] != root_threshold and abs(structure.threshold[0] - root_threshold) < 1e-6
+
+# How a threshold is computed: X is cast to float32, and the midpoint of the two neighbouring
+# float32 values is computed in float64 (feature_values[p - 1] / 2.0 + feature_values[p] / 2.0 in
+# sklearn/tree/_splitter.pyx, where 2.0 is a C double). A float32 midpoint would differ.
+# --8<-- [start:midpoint]
+node = int(np.flatnonzero(structure.feature == 2)[0])      # the first split on petal length
+stored = structure.threshold[node]
+values = np.unique(X[:, 2].astype(np.float32))              # the feature as the tree saw it
+below, above = values[values <= stored].max(), values[values > stored].min()
+midpoint_float64 = float(below) / 2.0 + float(above) / 2.0
+midpoint_float32 = float(below / np.float32(2) + above / np.float32(2))
+# --8<-- [end:midpoint]
+midpoint_node = node
+midpoint_below, midpoint_above = float(below), float(above)
+stored_threshold = float(stored)
+assert stored_threshold == midpoint_float64 != midpoint_float32
 
 # some splits end in two leaves predicting the same class (they only made the leaves purer)
 _cl, _cr = structure.children_left, structure.children_right

@@ -1,7 +1,7 @@
 """Word counts are features (columns of X); per-class word probabilities are learned parameters."""
 
 import numpy as np
-from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.naive_bayes import MultinomialNB
 from sklearn.pipeline import make_pipeline
 
@@ -87,3 +87,28 @@ assert bigram_vocabulary_size > vocabulary_size
 assert unseen_word_columns == 2  # "chef" was not in the fitted vocabulary_: it has no column
 assert "countvectorizer__ngram_range" in pipeline.get_params()
 assert "multinomialnb__alpha" in pipeline.get_params()
+
+# Corpus statistics are learned: TfidfVectorizer's fit counts in how many training sentences each
+# word occurs and keeps idf_, which transform then reads for every new document.
+# --8<-- [start:idf]
+tfidf = TfidfVectorizer().fit(sentences)
+idf = dict(zip(tfidf.get_feature_names_out(), tfidf.idf_))
+# --8<-- [end:idf]
+idf_the = float(idf["the"])
+idf_sauce = float(idf["sauce"])
+_n = len(sentences)
+_df = (X > 0).sum(axis=0).A1  # in how many sentences each word occurs
+# smooth_idf=True (the default): idf = ln((1 + n) / (1 + df)) + 1
+assert np.allclose(tfidf.idf_, np.log((1 + _n) / (1 + _df)) + 1)
+sentences_with_the = int(_df[the_column])
+sentences_with_sauce = int(_df[_sauce])
+assert sentences_with_the == _n and idf_the == 1.0 and idf_sauce > idf_the
+# Fitted on other documents, the same sentence gets other feature values: idf_ was learned.
+_other_fit = TfidfVectorizer().fit(sentences[:3] + ["sauce sauce sauce"])
+_row = tfidf.transform([new_sentence]).toarray()
+_other_row = _other_fit.transform([new_sentence]).toarray()
+idf_depends_on_corpus = not np.allclose(
+    _row[0, [tfidf.vocabulary_[w] for w in new_sentence.split()]],
+    _other_row[0, [_other_fit.vocabulary_[w] for w in new_sentence.split()]],
+)
+assert idf_depends_on_corpus

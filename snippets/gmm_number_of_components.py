@@ -36,6 +36,13 @@ for _gmm in fits.values():  # the criteria as scikit-learn computes them
     assert np.isclose(_gmm.aic(X), _fit_term + aic_penalty * _k)
     assert np.isclose(_gmm.bic(X), _fit_term + bic_penalty * _k)
 assert bic_penalty > aic_penalty and best_n_aic > best_n_bic
+# What the criteria figure's alt text says: both fall steeply at first; BIC rises after its
+# minimum at the true number; AIC stays nearly flat beyond it (within 1%) and has its minimum
+# slightly later (one component more).
+assert bic[1] - bic[2] > 10 * abs(bic[true_n] - bic[true_n + 1]) and aic[1] - aic[2] > 10 * abs(aic[true_n] - aic[true_n + 1])
+assert all(bic[n] < bic[n + 1] for n in range(true_n, candidates[-1]))
+_aic_beyond = [aic[n] for n in candidates if n >= true_n]
+assert max(_aic_beyond) - min(_aic_beyond) < 0.01 * aic[true_n] and best_n_aic == true_n + 1
 best_model = fits[best_n_bic]
 
 # --8<-- [start:bic_plot]
@@ -78,6 +85,9 @@ weight_prior = bgmm.weight_concentration_prior_type
 # No training point is assigned to a switched-off component.
 _active = set(np.flatnonzero(bgmm.weights_ > threshold).tolist())
 assert set(bgmm.predict(X).tolist()) <= _active
+# What the weights figure's alt text says: the active weights sit far above the threshold (over
+# 10x), the others orders of magnitude below it (over 10x too).
+assert bgmm.weights_[list(_active)].min() > 10 * threshold > 100 * largest_inactive_weight
 bgmm_iterations = bgmm.n_iter_
 
 # --8<-- [start:weights_plot]
@@ -91,3 +101,29 @@ ax.legend(fontsize="small")
 fig.tight_layout()
 weights_figure = fig
 # --8<-- [end:weights_plot]
+
+# The effective number of components is not simply learned: it depends on the prior's type, on
+# its strength, and on the threshold chosen after training. Both prior types, default strength
+# (1 / n_components) and 1000, counted at two thresholds.
+# --8<-- [start:priors]
+thresholds = [0.01, 0.001]
+prior_runs = {}
+for prior_type in ["dirichlet_process", "dirichlet_distribution"]:
+    for prior in [None, 1000]:  # None: 1 / n_components
+        model = BayesianGaussianMixture(
+            n_components=8, weight_concentration_prior_type=prior_type,
+            weight_concentration_prior=prior, max_iter=1000, random_state=0,
+        ).fit(X)
+        assert model.converged_
+        prior_runs[prior_type, prior] = [int((model.weights_ > t).sum()) for t in thresholds]
+# --8<-- [end:priors]
+default_prior = 1 / bgmm_n_components
+strong_prior = 1000
+active_process_default = prior_runs["dirichlet_process", None]
+active_process_strong = prior_runs["dirichlet_process", strong_prior]
+active_distribution_default = prior_runs["dirichlet_distribution", None]
+active_distribution_strong = prior_runs["dirichlet_distribution", strong_prior]
+assert active_process_default[0] == n_active == true_n
+assert active_process_strong == [true_n, bgmm_n_components]  # the count depends on the threshold
+assert active_distribution_strong == [bgmm_n_components, bgmm_n_components]  # all 8 kept
+assert active_distribution_default[0] == true_n

@@ -1,5 +1,9 @@
 """Hyperparameter search with cross-validation: GridSearchCV over an SVC on the wine data."""
 
+import contextlib
+import io
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -27,6 +31,12 @@ n_test = len(y_test)
 n_candidates = len(search.cv_results_["params"])
 n_splits = search.n_splits_
 n_fits = n_candidates * n_splits + 1  # one fit per candidate and fold, plus the final refit
+# scikit-learn's own count, from the search's verbose log: "... totalling 45 fits" (the refit
+# comes on top, and leaves refit_time_ behind).
+with contextlib.redirect_stdout(io.StringIO()) as _log:
+    GridSearchCV(pipeline, param_grid, cv=5, verbose=1).fit(X_train, y_train)
+_cv_fits = int(re.search(r"totalling (\d+) fits", _log.getvalue()).group(1))
+assert _cv_fits == n_candidates * n_splits and hasattr(search, "refit_time_")
 C_values = param_grid["svc__C"]
 gamma_values = param_grid["svc__gamma"]
 

@@ -14,6 +14,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+import sklearn
 from sklearn.datasets import make_classification
 from sklearn.linear_model import SGDClassifier
 from sklearn.neural_network import MLPClassifier
@@ -204,3 +205,34 @@ assert len(_mlp_per_epoch) == mlp.n_iter_ and _mlp_replayed_end == mlp_rate_at_e
 mlp_rates_visited = sorted(set(_mlp_per_epoch), reverse=True)
 mlp_drop_epochs = [e + 1 for e in range(1, len(_mlp_per_epoch)) if _mlp_per_epoch[e] < _mlp_per_epoch[e - 1]]
 assert mlp_rates_visited[0] == mlp_learning_rate_init and mlp_rate_at_end == mlp_rates_visited[-1] <= rate_floor
+
+# scikit-learn's docstring and its code disagree: the docstring says the rate is divided by 5
+# "each time two consecutive epochs fail to decrease training loss by at least tol"; the code
+# (`_no_improvement_count > n_iter_no_change`) waits n_iter_no_change + 1 epochs.
+mlp_docstring_claim = "two consecutive epochs"
+assert mlp_docstring_claim in " ".join(MLPClassifier.__doc__.split())
+mlp_epochs_between_cuts = sorted({int(g) for g in np.diff(mlp_drop_epochs)})
+assert mlp_epochs_between_cuts == [mlp_n_iter_no_change + 1] != [2]
+mlp_epochs_per_cut = mlp_epochs_between_cuts[0]
+
+# What the figure's alt text and the page say: optimal starts highest, far above eta0 (which it
+# ignores), constant stops earliest.
+assert optimal_first_rate >= 100 * eta0
+assert optimal_first_rate == max(float(r[0]) for r in rates.values())
+assert constant_epochs == min(m.n_iter_ for m in models.values()) < min(
+    m.n_iter_ for s, m in models.items() if s != "constant"
+)
+# invscaling falls fastest at first: its rate has halved within the first epoch, the others' not.
+assert rates["invscaling"][n_samples - 1] < rates["invscaling"][0] / 2
+assert all(rates[s][n_samples - 1] > rates[s][0] / 2 for s in ["constant", "optimal", "adaptive"])
+
+# SGDClassifier's learning_rate also accepts the passive-aggressive step sizes "pa1" and "pa2"
+# (added in 1.8, per the docstring): a step computed from each sample's loss, not a schedule in t.
+# The options are read from the estimator's own parameter validation (private, but the only list).
+all_learning_rates = sorted(SGDClassifier._parameter_constraints["learning_rate"][0].options)
+assert all_learning_rates == sorted([*schedules, "pa1", "pa2"])
+pa_added_in = re.search(r"versionadded:: ([\d.]+)\s+Added options 'pa1' and 'pa2'", SGDClassifier.__doc__).group(1)
+for _pa in ["pa1", "pa2"]:
+    SGDClassifier(learning_rate=_pa, random_state=0).fit(X, y)  # both fit, warning-free
+sklearn_version = sklearn.__version__
+assert adaptive_n_rates > 2  # "adaptive drops in a staircase"

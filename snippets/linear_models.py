@@ -25,6 +25,23 @@ n_features = X.shape[1]
 ols_intercept = float(ols.intercept_)
 ols_coef_norm = float(np.linalg.norm(ols.coef_))
 
+# tol is an optimisation hyperparameter, not a computational setting: on dense data scikit-learn
+# 1.9 passes it to scipy.linalg.lstsq as `cond`, which treats singular values below
+# tol * (the largest) as zero, so a loose tol drops a direction of X and changes coef_.
+# --8<-- [start:tol]
+loose_tol = LinearRegression(tol=0.1).fit(X, y)
+loose_tol.rank_  # the rank lstsq used: singular values below tol x the largest count as zero
+# --8<-- [end:tol]
+tol_value = loose_tol.tol
+default_tol = LinearRegression().tol
+ols_rank = int(ols.rank_)
+tol_rank = int(loose_tol.rank_)
+tol_coef_change = float(np.max(np.abs(loose_tol.coef_ - ols.coef_)))
+tol_r2 = loose_tol.score(X, y)
+_n_small = int((ols.singular_ < tol_value * ols.singular_.max()).sum())
+assert ols_rank == n_features and tol_rank == n_features - _n_small == 9
+assert tol_coef_change > 1.0 and tol_r2 < ols.score(X, y)
+
 # --8<-- [start:ridge]
 ridge_alphas = [0.01, 0.1, 1.0, 10.0, 100.0]
 ridge_norms = [float(np.linalg.norm(Ridge(alpha=a).fit(X, y).coef_)) for a in ridge_alphas]
@@ -115,5 +132,6 @@ try:
     raise AssertionError("lbfgs accepted l1_ratio=1")
 except ValueError as _error:
     assert "lbfgs" in str(_error)
-# LinearRegression's settings are structural or computational: no regularisation strength
+# LinearRegression has no regularisation strength: fit_intercept and positive shape the model,
+# tol is an optimisation hyperparameter (above), copy_X and n_jobs are computational settings.
 assert sorted(LinearRegression().get_params()) == ["copy_X", "fit_intercept", "n_jobs", "positive", "tol"]

@@ -1,6 +1,11 @@
 """MLPClassifier: what you set (layer sizes, optimiser settings) vs what fit learns (weights, biases)."""
 
+from unittest.mock import patch
+
+import numpy as np
+import sklearn.neural_network._multilayer_perceptron as _mlp_module
 from sklearn.datasets import make_moons
+from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 
 # --8<-- [start:fit]
@@ -70,3 +75,41 @@ assert seed_changes_weights
 #    the structure of a logistic regression.
 _flat = MLPClassifier(hidden_layer_sizes=(), max_iter=2000, random_state=0).fit(X, y)
 assert [w.shape for w in _flat.coefs_] == [(n_features, 1)] and _flat.out_activation_ == "logistic"
+
+# 7. Prediction reads more than the weights: the output activation and the class labels.
+# --8<-- [start:by_hand]
+hidden = np.maximum(0, X @ mlp.coefs_[0] + mlp.intercepts_[0])        # activation="relu"
+output = 1 / (1 + np.exp(-(hidden @ mlp.coefs_[1] + mlp.intercepts_[1])))  # out_activation_
+by_hand = mlp.classes_[(output.ravel() > 0.5).astype(int)]           # back to the labels in classes_
+# --8<-- [end:by_hand]
+out_activation = mlp.out_activation_
+classes = mlp.classes_.tolist()
+assert out_activation == "logistic"
+predict_by_hand = bool(np.array_equal(by_hand, mlp.predict(X)))
+assert predict_by_hand
+
+# 8. With early_stopping=True, random_state also draws the validation split: one generator,
+#    seeded once, first draws the initial weights (coefs_ then intercepts_, layer by layer), then
+#    splits off validation_fraction of the data. Replaying those draws gives the split fit used,
+#    which we record by wrapping the train_test_split that scikit-learn's MLP module calls.
+_splits = []
+
+
+def _recording_split(*arrays, **options):
+    parts = train_test_split(*arrays, **options)
+    _splits.append(parts[1])  # the validation X
+    return parts
+
+
+with patch.object(_mlp_module, "train_test_split", _recording_split):
+    _early = MLPClassifier(**{**params_before, "early_stopping": True}).fit(X, y)
+_rng = np.random.RandomState(params_before["random_state"])
+for _fan_in, _fan_out in [(n_features, hidden_units), (hidden_units, 1)]:
+    _rng.uniform(size=(_fan_in, _fan_out))
+    _rng.uniform(size=_fan_out)
+_, _X_val, _, _y_val = train_test_split(
+    X, y, random_state=_rng, test_size=_early.validation_fraction, stratify=y
+)
+seed_draws_validation_split = len(_splits) == 1 and bool(np.array_equal(_splits[0], _X_val))
+assert seed_draws_validation_split
+validation_fraction = _early.validation_fraction

@@ -1,4 +1,5 @@
-"""Y ≈ M_H(Φ | D) in scikit-learn: H = get_params(), Φ = fitted attributes, D = what fit saw."""
+"""Y ≈ M_H(Φ | D) in scikit-learn: H = the hyperparameters in get_params(), Φ = the fitted attributes
+prediction reads, D = what fit saw."""
 
 import numpy as np
 from sklearn.datasets import load_iris
@@ -13,13 +14,16 @@ X_train, X_new, y_train, y_new = train_test_split(X, y, stratify=y, random_state
 model = LogisticRegression(C=0.5, max_iter=1000)
 H_before = model.get_params()
 model.fit(X_train, y_train)
-H = model.get_params()  # what we set
+H = model.get_params()  # what we set: the hyperparameters, and settings that are neither
 Phi = {name: value for name, value in vars(model).items() if name.endswith("_") and not name.startswith("_")}
 # --8<-- [end:fit]
 
 assert H == H_before  # fit does not touch H
 H_names = sorted(H)
 n_H = len(H)
+neither = ["n_jobs", "random_state", "verbose", "warm_start"]  # a seed, computational and workflow settings
+assert set(neither) <= set(H)
+n_hyperparameters = n_H - len(neither)
 n_train = len(X_train)
 Phi_names = sorted(Phi)
 n_Phi_numbers = model.coef_.size + model.intercept_.size

@@ -1,4 +1,5 @@
-"""tol, max_iter and warm_start: settings of the solver that do change what is learned."""
+"""tol and max_iter: optimisation hyperparameters, which change what is learned; warm_start, a
+workflow setting that only decides where a repeated fit starts."""
 
 import warnings
 
@@ -41,6 +42,8 @@ assert loose_n_iter < default_n_iter < reference_n_iter
 assert 0 < default_distance < loose_distance
 assert loose_accuracy < default_accuracy
 assert default_distance < 0.05 and default_accuracy == reference_accuracy  # "near the optimum"
+almost_at_once = 2
+assert loose_n_iter <= almost_at_once  # "stops almost at once"
 
 # --8<-- [start:max_iter]
 early_max_iter = 5
@@ -77,6 +80,8 @@ assert iterations_per_call[-1] == 0  # already converged: the last call had noth
 assert all(a >= b for a, b in zip(distance_per_call, distance_per_call[1:]))
 assert warm_warnings == sum(n == early_max_iter for n in iterations_per_call)
 assert distance_per_call[-1] < early_distance
+warm_final_distance = distance_per_call[-1]
+assert warm_final_distance < 0.05  # the same optimum as the default fit, to within tol
 
 # Refit a converged model with warm_start=True: it starts at the answer.
 # --8<-- [start:refit]

@@ -2,6 +2,7 @@
 
 import numpy as np
 from sklearn.linear_model import LinearRegression
+from sklearn.svm import SVC
 
 rng = np.random.default_rng(0)
 X = rng.normal(size=(100, 2))
@@ -25,3 +26,20 @@ by_hand = X @ model.coef_ + model.intercept_
 assert np.allclose(by_hand, model.predict(X))
 # --8<-- [end:predict]
 n_learned = model.coef_.size + 1
+
+# Not everything fit sets ends in "_": SVC keeps what gamma="scale" resolved to in the private
+# _gamma, and prediction reads it.
+labels = (y > np.median(y)).astype(int)
+# --8<-- [start:private]
+svc = SVC(gamma="scale").fit(X, labels)
+set_by_fit = sorted(set(vars(svc)) - set(vars(SVC(gamma="scale"))))
+before = svc.decision_function(X)
+svc._gamma = 2 * svc._gamma  # change only the private value fit computed
+after = svc.decision_function(X)
+# --8<-- [end:private]
+private_set_by_fit = [name for name in set_by_fit if name.startswith("_")]
+private_gamma_change = float(np.max(np.abs(after - before)))
+assert "_gamma" in private_set_by_fit and "_gamma" not in svc.get_params()
+assert private_gamma_change > 0.01  # prediction read the private value
+n_private_set_by_fit = len(private_set_by_fit)
+private_names = ", ".join(private_set_by_fit)

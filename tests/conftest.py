@@ -20,11 +20,14 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import markdown
 import pytest
 from livevalues import Build, numerics
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -242,8 +245,43 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite
         thread.join()
 
 
+# The browser the browser tests share (test_browser.py and each test_browser_*.py): one per test
+# process, since playwright's sync API cannot run two at once in one thread.
+
+CHROMIUM = Path("/usr/bin/chromium")
+MISSING = (
+    f"Chromium is not installed at {CHROMIUM}: the browser test needs Debian's package. "
+    "Install it with: apt-get update && apt-get install -y chromium"
+)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true" or os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(MISSING, pytrace=False)
+        pytest.skip(MISSING)
+    from playwright.sync_api import sync_playwright  # only here: most test runs open no browser
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",  # CI runs as root
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
 class PageFacts(HTMLParser):
-    """What the tests read from a built page: ids, meta tags, links, scripts, abbreviations."""
+    """What the tests read from a built page: ids, meta tags, links, scripts, term links."""
 
     def __init__(self, text: str):
         super().__init__(convert_charrefs=True)
@@ -253,8 +291,8 @@ class PageFacts(HTMLParser):
         self.meta: dict[str, str] = {}
         self.hrefs: list[str] = []
         self.external: list[str] = []  # scripts, stylesheets and images loaded from another origin
-        self.abbrs: dict[str, str] = {}  # word -> title
-        self._abbr: str | None = None
+        self.term_links: dict[str, tuple[str, str]] = {}  # word -> (href, title) of its first term link
+        self._term_link: tuple[str, str] | None = None
         self.feed(text)
         self.close()
 
@@ -273,13 +311,13 @@ class PageFacts(HTMLParser):
         source = attr.get("src") if tag in {"script", "img"} else attr.get("href") if tag == "link" else None
         if source and source.startswith(("http:", "https:", "//")) and attr.get("rel") != "canonical":
             self.external.append(source)
-        if tag == "abbr":
-            self._abbr = attr.get("title", "")
+        if tag == "a" and "term-link" in attr.get("class", "").split():
+            self._term_link = (attr["href"], attr.get("title", ""))
 
     def handle_data(self, data: str) -> None:
-        if self._abbr is not None:
-            self.abbrs.setdefault(data, self._abbr)
-            self._abbr = None
+        if self._term_link is not None:
+            self.term_links.setdefault(data, self._term_link)
+            self._term_link = None
 
 
 def built_page(site_dir: Path, url: str) -> Path:

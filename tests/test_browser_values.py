@@ -2,7 +2,7 @@
 sideways, no name in a table breaks mid-word, the settings folded behind "left at their default"
 open by mouse and by keyboard, and the problems box of `mkdocs serve` wraps its text.
 
-Reuses the browser and the served site of tests/test_browser.py and tests/conftest.py.
+Reuses the session's Chromium and the served site from tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ from collections.abc import Iterator
 import pytest
 from conftest import ROOT, ServedSite, dev_server, project_from, wait_for
 from playwright.sync_api import Browser, BrowserContext, Page, expect
-from test_browser import ARTIFACTS, browser
-
-__all__ = ["browser"]  # the session's Chromium, from tests/test_browser.py
+from test_browser import ARTIFACTS
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, Built, build_site, built_page, page_sources
-from new_term import STUB_DEFINITION, add_to_index, add_to_nav, slugs
+from new_term import STUB_DEFINITION, add_to_nav, slugs
 
 
 @pytest.mark.parametrize(
@@ -31,9 +31,9 @@ def test_nav_entry_goes_at_the_end_of_the_glossary_section() -> None:
     )
 
 
-def test_index_row_goes_in_alphabetical_order() -> None:
-    index = "| Page | Kind |\n|---|---|\n| [Apple](a.md) | term |\n| [`Cherry`](c.md) | term |\n"
-    assert add_to_index(index, "banana", "b.md").splitlines()[3] == "| [banana](b.md) | term |"
+# The term the scaffold tests create in a copy of the repository: one no real page will take
+# ("Learning rate", the example in CONTRIBUTING.md, has its own page now).
+NAME, SLUG, SNAKE = "Example term", "example-term", "example_term"
 
 
 def test_no_page_keeps_the_stub_definition() -> None:
@@ -52,12 +52,13 @@ def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Built]:
     for name in ("docs", "snippets", "hooks", "overrides", "tests"):
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__", "__snapshots__"))
     shutil.copy(ROOT / "mkdocs.yml", root)
-    command = [sys.executable, str(root / "hooks" / "new_term.py"), "Learning rate"]
+    assert not (root / "docs" / "glossary" / f"{SLUG}.md").exists(), f"pick another NAME: {SLUG}.md exists"
+    command = [sys.executable, str(root / "hooks" / "new_term.py"), NAME]
     result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     again = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
     assert again.returncode == 1
-    assert again.stderr == "new_term: docs/glossary/learning-rate.md exists already\n"
+    assert again.stderr == f"new_term: docs/glossary/{SLUG}.md exists already\n"
     cache = os.environ.get("LIVEVALUES_CACHE_DIR", str(ROOT / ".cache" / "livevalues"))
     return root, build_site(root, env={"LIVEVALUES_CACHE_DIR": cache})
 
@@ -67,20 +68,21 @@ def test_scaffolded_term_builds_strictly_with_its_values(
 ) -> None:
     root, built = scaffolded
     assert built.returncode == 0, built.log[-3000:]
-    html = built_page(root / "site", "glossary/learning-rate/").read_text(encoding="utf-8")
+    html = built_page(root / "site", f"glossary/{SLUG}/").read_text(encoding="utf-8")
     assert "The model learned 12 coefficients from 4 features." in html
-    assert '<h1 id="learning-rate">' in html
-    entry = next(
-        e for e in json.loads((root / "site/glossary.json").read_text(encoding="utf-8")) if e["slug"] == "learning-rate"
-    )
-    assert entry["title"] == "Learning rate"
-    assert 'href="learning-rate/"' in built_page(root / "site", "glossary/").read_text(encoding="utf-8")
+    assert f'<h1 id="{SLUG}">' in html
+    terms = json.loads((root / "site/glossary.json").read_text(encoding="utf-8"))["terms"]
+    entry = next(e for e in terms if e["slug"] == SLUG)
+    assert (entry["title"], entry["kind"]) == (NAME, "term")
+    # The A–Z lists it, though the scaffold never touched the A–Z page.
+    assert (root / "docs/glossary/index.md").read_bytes() == (ROOT / "docs/glossary/index.md").read_bytes()
+    assert f'<a href="{SLUG}/">{NAME}</a>' in built_page(root / "site", "glossary/").read_text(encoding="utf-8")
 
 
 def test_scaffolded_snippet_runs_warning_free(scaffolded: tuple[Path, Built]) -> None:
     root, _ = scaffolded
     run = subprocess.run(
-        [sys.executable, "-W", "error", str(root / "snippets" / "learning_rate.py")],
+        [sys.executable, "-W", "error", str(root / "snippets" / f"{SNAKE}.py")],
         capture_output=True,
         text=True,
         timeout=60,
@@ -93,8 +95,8 @@ def test_scaffolded_urls_are_published(scaffolded: tuple[Path, Built]) -> None:
     root, _ = scaffolded
     published = (root / "tests" / "published-urls.txt").read_text(encoding="utf-8").splitlines()
     assert published[-4:] == [
-        "glossary/learning-rate/",
-        "glossary/learning-rate/#learning-rate",
-        "glossary/learning-rate/#example",
-        "glossary/learning-rate/#see-also",
+        f"glossary/{SLUG}/",
+        f"glossary/{SLUG}/#{SLUG}",
+        f"glossary/{SLUG}/#example",
+        f"glossary/{SLUG}/#see-also",
     ]

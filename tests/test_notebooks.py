@@ -5,6 +5,7 @@ comes from the cache, and the site publishes each one executed, with its plots, 
 
 from __future__ import annotations
 
+import html
 import importlib
 import json
 import re
@@ -13,14 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DOCS, FIXTURES, REPO_PATH, FixtureSite, ServedSite, build_fixture, build_site, make_project
-from livevalues import Build, Cache
+from conftest import DOCS, FIXTURES, REPO_PATH, ROOT, FixtureSite, ServedSite, build_fixture, build_site, make_project
+from livevalues import Build, Cache, notebook
 
 nbformat: Any = importlib.import_module("nbformat")  # untyped: mypy --strict would refuse its calls
 NOTEBOOKS = sorted(path.stem for path in (DOCS / "notebooks").glob("[!_]*.py"))
 BROKEN = FIXTURES / "notebooks_broken"
 # The mkdocs-jupyter settings of the real mkdocs.yml, for small fixture sites.
-JUPYTER = """plugins:
+JUPYTER = f"""plugins:
   - mkdocs-jupyter:
       include: ["*.ipynb"]
       ignore: ["*.md", "*.py"]
@@ -29,6 +30,8 @@ JUPYTER = """plugins:
       include_source: true
       cache: false
       custom_mathjax_url: "data:text/javascript,"
+      html_exporter_options: {{skip_svg_encoding: true}}
+      custom_template: {ROOT / "hooks" / "notebook.html.j2"}
 """
 
 
@@ -49,8 +52,11 @@ def test_every_cell_runs_and_has_its_outputs(rendered: Build, name: str) -> None
     notebook = executed(rendered, name)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert [cell.execution_count for cell in code] == list(range(1, len(code) + 1))
-    images = [output for cell in code for output in cell.outputs if "image/png" in output.get("data", {})]
-    assert len(images) >= 3  # the plots are in the notebook, not only in the reader's imagination
+    figures = [output.data for cell in code for output in cell.outputs if "image/svg+xml" in output.get("data", {})]
+    assert len(figures) >= 3  # the plots are in the notebook, not only in the reader's imagination
+    for figure in figures:  # each with its alt text: as the SVG's accessible name, and as its plain text
+        assert figure["image/svg+xml"].startswith(f'<svg role="img" aria-label="{html.escape(figure["text/plain"])}"')
+        assert "currentColor" in figure["image/svg+xml"]  # text in the page's colour: it follows the scheme
     texts = json.dumps([cell.outputs for cell in code])
     assert "Traceback" not in texts
     assert not re.search(r" at 0x[0-9a-f]+>", texts), "an output shows a memory address: it changes every run"
@@ -108,6 +114,32 @@ def test_a_notebook_and_a_snippet_may_not_share_a_name(broken: Build) -> None:
     )
 
 
+def test_a_figure_without_alt_text_fails_at_its_cell(broken: Build) -> None:
+    assert problem(broken, "no_alt") == (
+        "docs/notebooks/no_alt.py:7: notebook failed at docs/notebooks/no_alt.py:7: in code cell 1 (In [1]):"
+        " FigureWithoutAltText: the cell shows 2 figure(s) and has 1 `# alt:` comment(s): give each figure its"
+        " alt text, what it shows to a reader who cannot see it, in a comment `# alt: ...`, one per figure in"
+        " the order the cell draws them"
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "alts"),
+    [
+        ("# alt: A line.\nplot()", ["A line."]),
+        ("# alt: A line\n#      rising.\nplot()  # alt: a bar chart", ["A line rising.", "a bar chart"]),
+        ("# alt: A line.\n# Not alt text, a comment.", ["A line."]),  # continued only when indented
+        ("# alt: A line.\n\n#    Not its continuation.", ["A line."]),  # only on the next line
+        ("x = 1  # alt: inline\n#    goes on", ["inline goes on"]),
+        ('text = "# alt: in a string"', []),
+        ("# alt:\n# alt:   ", []),  # empty: no alt text
+        ("#   an indented comment first\n# alt:\n#     given below", ["given below"]),
+    ],
+)
+def test_alt_text_comes_from_alt_comments(source: str, alts: list[str]) -> None:
+    assert notebook.alt_texts(source) == alts
+
+
 def test_a_page_shows_a_notebook_value(broken: Build) -> None:
     assert broken.pages["index.md"].shown == {"%{fine.answer}": "42"}
     notebook = executed(broken, "fine")
@@ -119,7 +151,7 @@ def test_a_page_shows_a_notebook_value(broken: Build) -> None:
 
 def fine_project(where: Path) -> Path:
     project = make_project(where, BROKEN, extra_config=JUPYTER)
-    for name in ("raises", "hangs", "clash"):
+    for name in ("raises", "hangs", "clash", "no_alt"):
         (project / "docs" / "notebooks" / f"{name}.py").unlink()
     return project
 
@@ -146,7 +178,7 @@ def test_an_unchanged_notebook_is_not_run_again(tmp_path: Path) -> None:
 def test_strict_build_fails_naming_notebook_cell_and_line_and_writes_nothing(broken_site: FixtureSite) -> None:
     built, project, site = broken_site.built, broken_site.project, broken_site.site
     assert built.returncode == 1
-    assert "livevalues found 3 problem(s); nothing was written" in built.log
+    assert "livevalues found 4 problem(s); nothing was written" in built.log
     assert "docs/notebooks/raises.py:13: notebook failed" in built.log
     assert "in code cell 2 (In [2]): ZeroDivisionError" in built.log
     assert "docs/notebooks/hangs.py:12: notebook failed" in built.log
@@ -163,12 +195,20 @@ def test_real_builds_run_a_notebook_once_and_publish_it(tmp_path: Path) -> None:
         assert built.returncode == 0, built.log
         logs.append(re.findall(r"livevalues: (.*)", built.log))
     assert logs == [
-        ["0 snippets: 0 run, 0 from the cache; 1 notebooks: 1 run, 0 from the cache"],
-        ["0 snippets: 0 run, 0 from the cache; 1 notebooks: 0 run, 1 from the cache"],
+        [
+            "0 snippets: 0 run, 0 from the cache; 1 notebooks: 1 run, 0 from the cache",
+            "1 notebook pages: 1 rendered, 0 from the cache",
+        ],
+        [
+            "0 snippets: 0 run, 0 from the cache; 1 notebooks: 0 run, 1 from the cache",
+            "1 notebook pages: 0 rendered, 1 from the cache",
+        ],
     ]
     page = (tmp_path / "site" / "notebooks" / "fine" / "index.html").read_text()
     assert "printed 42" in page
-    assert 'src="data:image/png;base64,' in page
+    (figure,) = re.findall(r"<svg [^>]*aria-label=[^>]+>", page)
+    assert 'role="img"' in figure
+    assert 'aria-label="A straight line rising from left to right."' in figure
     assert "fine.py" not in {path.name for path in (tmp_path / "site").rglob("*")}  # the source is no page
     download = nbformat.read(tmp_path / "site" / "notebooks" / "fine" / "fine.ipynb", as_version=4)
     assert download.cells[1].outputs[0]["text"] == "printed 42\n"
@@ -185,8 +225,9 @@ def test_site_publishes_the_executed_notebook_with_a_download_link(served_site: 
     (link,) = re.findall(r'<a href="([^"]+)" download', page)
     assert link == f"/{REPO_PATH}/{url_of(name)}{url_of(name).split('/')[1]}.ipynb"
     download = nbformat.read(folder / link.rsplit("/", 1)[1], as_version=4)
-    assert any("image/png" in output.get("data", {}) for cell in download.cells for output in cell.get("outputs", []))
-    assert page.count('src="data:image/png;base64,') >= 3
+    outputs = [output for cell in download.cells for output in cell.get("outputs", [])]
+    assert any("image/svg+xml" in output.get("data", {}) for output in outputs)
+    assert page.count('<div class="jp-RenderedSVG') >= 3
     assert "Traceback" not in page
     assert not re.search(r"(src|href)=\"https?://(cdn|cdnjs|unpkg)", page)
     assert "mathjax@" not in page  # mkdocs-jupyter's CDN default is replaced
@@ -208,3 +249,69 @@ def test_notebooks_are_linked_from_and_to_their_glossary_pages(served_site: Serv
 def test_no_notebook_source_is_published(served_site: ServedSite) -> None:
     assert NOTEBOOKS  # there are sources that could have been
     assert not list((served_site.site_dir / "notebooks").rglob("*.py"))
+
+
+def test_every_figure_has_the_alt_text_its_source_gives_it(served_site: ServedSite) -> None:
+    for name in NOTEBOOKS:
+        written = notebook.alt_texts((DOCS / "notebooks" / f"{name}.py").read_text(encoding="utf-8"))
+        page = (served_site.site_dir / url_of(name) / "index.html").read_text(encoding="utf-8")
+        figures = re.findall(r'<div class="jp-RenderedSVG[^>]*>\s*(<svg [^>]*>)', page)
+        assert len(figures) == len(written) >= 3
+        for figure, alt in zip(figures, written, strict=True):
+            assert 'role="img"' in figure
+            label = re.search(r'aria-label="([^"]*)"', figure)
+            assert label is not None
+            assert html.unescape(label[1]) == alt
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_no_output_prints_a_float_unrounded(rendered: Build, name: str) -> None:
+    """`6.400000000000001e-07` is Python's repr, not what a reader should see: round what is printed."""
+    code = [cell for cell in executed(rendered, name).cells if cell.cell_type == "code"]
+    texts = [output.get("text") or output.get("data", {}).get("text/plain", "") for c in code for output in c.outputs]
+    assert not [text for text in texts if re.search(r"\d\.\d{7,}", text)]
+
+
+def test_the_notebooks_interface_is_not_in_the_search_index(served_site: ServedSite) -> None:
+    """Search finds a notebook by its prose, code and outputs: not by its prompts, buttons or anchors."""
+    index = json.loads((served_site.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for name in NOTEBOOKS:
+        entries = [entry for entry in index["docs"] if entry["location"].startswith(url_of(name))]
+        text = " ".join(entry["title"] + " " + entry["text"] for entry in entries)
+        assert "import matplotlib.pyplot as plt" in text  # the code is found
+        for interface in ("Copied!", "In [", "Out[", "¶", "Matplotlib v"):
+            assert interface not in text, f"{interface!r} is in the search index of {url_of(name)}"
+        assert text.count("import matplotlib.pyplot as plt") == 1  # not a second time, from the copy button's copy
+
+
+def test_warm_builds_render_only_the_notebooks_that_changed(tmp_path: Path) -> None:
+    """The rendered pages are cached on the executed notebook: a build renders what changed, and a page
+    from the cache is the page a render gives."""
+    project = fine_project(tmp_path / "project")
+    fine = project / "docs" / "notebooks" / "fine.py"
+    (project / "docs" / "notebooks" / "other.py").write_text(fine.read_text().replace("answer", "other"))
+
+    def build(config: str = JUPYTER) -> tuple[str, str, str]:
+        (project / "mkdocs.yml").write_text(
+            (project / "mkdocs.yml").read_text().split("plugins:")[0] + config, encoding="utf-8"
+        )
+        built = build_site(project, site_dir=tmp_path / "site")
+        assert built.returncode == 0, built.log
+        (pages,) = re.findall(r"livevalues: (\d+ notebook pages: .*)", built.log)
+        fine_page, other_page = (
+            (tmp_path / "site" / "notebooks" / n / "index.html").read_text() for n in ("fine", "other")
+        )
+        return pages, fine_page, other_page
+
+    first = build()
+    assert first[0] == "2 notebook pages: 2 rendered, 0 from the cache"
+    assert build() == ("2 notebook pages: 0 rendered, 2 from the cache", first[1], first[2])
+    fine.write_text(fine.read_text().replace("6 * 7", "6 * 8"))
+    pages, fine_page, other_page = build()
+    assert pages == "2 notebook pages: 1 rendered, 1 from the cache"
+    assert "printed 48" in fine_page
+    assert other_page == first[2]
+    # Another renderer setting is another page: each is rendered again.
+    assert build(JUPYTER.replace("include_source: true", "include_source: true\n      no_prompt: true"))[0] == (
+        "2 notebook pages: 2 rendered, 0 from the cache"
+    )

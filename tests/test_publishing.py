@@ -1,11 +1,8 @@
 """What the published site gives wikis, chats and contributors: glossary.json, link previews,
-tooltips from the pages' own first sentences, "edit this page" links, and no asset from another origin.
+term links with the pages' own first sentences, "edit this page" links, and no asset from another origin.
 """
 
 from __future__ import annotations
-
-import json
-from typing import Any
 
 import pytest
 from conftest import PageFacts, ServedSite, built_page, page_sources
@@ -28,24 +25,6 @@ def facts(served_site: ServedSite) -> dict[str, PageFacts]:
     }
 
 
-def test_glossary_json_lists_every_term_page(served_site: ServedSite, facts: dict[str, PageFacts]) -> None:
-    entries: list[dict[str, Any]] = json.loads((served_site.site_dir / "glossary.json").read_text(encoding="utf-8"))
-    expected = sorted(src for src in page_sources() if not src.endswith("index.md"))
-    assert [entry["source"] for entry in entries] == [f"docs/{src}" for src in expected]
-    for entry in entries:
-        src = entry["source"].removeprefix("docs/")
-        term = TERMS[src]
-        assert entry == {
-            "slug": term.slug,
-            "title": term.title,
-            "definition": term.definition,
-            "url": f"{served_site.url}{url_of(src)}#{term.anchor}",
-            "source": f"docs/{src}",
-        }
-        assert term.anchor in facts[src].ids  # the URL lands on the term's heading
-        assert not any(mark in entry["definition"] for mark in ("**", "`", "%{", "$", "](")), entry
-
-
 @pytest.mark.parametrize("src", sorted(page_sources()))
 def test_link_preview_is_the_pages_definition(facts: dict[str, PageFacts], src: str) -> None:
     definition = TERMS[src].definition
@@ -56,33 +35,6 @@ def test_link_preview_is_the_pages_definition(facts: dict[str, PageFacts], src: 
 
 def test_a_definition_with_quotes_stays_inside_its_attribute(facts: dict[str, PageFacts]) -> None:
     assert '"hyperparameter: set before training"' in facts["edge-cases/index.md"].meta["description"]
-
-
-@pytest.mark.parametrize(
-    ("src", "word", "term_src"),
-    [
-        ("models/svm.md", "hyperparameter", "glossary/hyperparameter.md"),
-        ("glossary/hyperparameter.md", "learning-rate schedule", "edge-cases/learning-rate-schedules.md"),
-        ("models/k-means.md", "Gaussian mixture", "models/gaussian-mixture.md"),
-        ("index.md", "SVM", "models/svm.md"),
-    ],
-)
-def test_terms_show_their_definition_as_a_tooltip(
-    facts: dict[str, PageFacts], src: str, word: str, term_src: str
-) -> None:
-    assert facts[src].abbrs[word] == TERMS[term_src].definition
-
-
-def test_every_tooltip_is_some_pages_definition(facts: dict[str, PageFacts]) -> None:
-    definitions = {term.definition for term in TERMS.values()}
-    shown = {title for page in facts.values() for title in page.abbrs.values()}
-    assert shown
-    assert shown <= definitions
-
-
-def test_no_abbreviation_source_line_reaches_a_page(served_site: ServedSite) -> None:
-    for html in served_site.site_dir.rglob("*.html"):
-        assert "*[" not in html.read_text(encoding="utf-8"), html
 
 
 @pytest.mark.parametrize("src", sorted(page_sources()))

@@ -20,6 +20,7 @@ true_n = 4  # try 2, 3, 6 ...
 cluster_std = 1.0  # try 2.0: overlapping blobs are harder to count
 X, labels = make_blobs(n_samples=400, centers=true_n, cluster_std=cluster_std, random_state=1)
 
+# alt: Scatter plot of the generated points, coloured by the blob each came from: compact, well-separated clusters.
 fig, ax = plt.subplots(figsize=(4.5, 4))
 ax.scatter(X[:, 0], X[:, 1], c=labels, s=8, cmap="tab10")
 ax.set_title(f"{len(X)} points from {true_n} blobs")
@@ -39,9 +40,12 @@ aic = {n: fit.aic(X) for n, fit in fits.items()}
 best_n_bic = min(bic, key=bic.get)
 best_n_aic = min(aic, key=aic.get)
 
+# alt: BIC and AIC against the number of components N: both fall steeply at first; BIC is lowest at the true
+#      number of blobs (the dotted line) and rises after it, while AIC flattens out and reaches its lowest just past it.
 fig, ax = plt.subplots(figsize=(7, 3.5))
-ax.plot(list(candidates), list(bic.values()), marker="o", label="BIC")
-ax.plot(list(candidates), list(aic.values()), marker="s", label="AIC")
+# Plotted to a tenth: a fit's last digits differ from one CPU to another, and the figure must not.
+ax.plot(list(candidates), [round(value, 1) for value in bic.values()], marker="o", label="BIC")
+ax.plot(list(candidates), [round(value, 1) for value in aic.values()], marker="s", label="AIC")
 ax.axvline(true_n, color="grey", linestyle=":", label="true number of blobs")
 ax.set_xlabel("n_components N")
 ax.set_ylabel("criterion (lower is better)")
@@ -63,6 +67,8 @@ bgmm = BayesianGaussianMixture(n_components=8, max_iter=1000, random_state=0).fi
 threshold = 0.01
 n_active = int((bgmm.weights_ > threshold).sum())
 
+# alt: Bar chart of the Bayesian mixture's component weights on a log scale: a few components sit well above the
+#      dashed threshold line, the others fall orders of magnitude below it.
 fig, ax = plt.subplots(figsize=(7, 3.2))
 ax.bar(range(1, 9), bgmm.weights_)
 ax.axhline(threshold, color="C1", linestyle="--", label=f"threshold {threshold}")
@@ -94,6 +100,9 @@ for spread in spreads:
     model = BayesianGaussianMixture(n_components=8, max_iter=1000, random_state=0).fit(X_spread)
     choices["Bayesian"].append(int((model.weights_ > threshold).sum()))
 
+# alt: The number of components BIC, AIC and the Bayesian mixture choose as the blobs spread wider: well separated,
+#      BIC and the Bayesian mixture find the true number (the dotted line) and AIC picks more; as the blobs overlap,
+#      all three choose fewer.
 fig, ax = plt.subplots(figsize=(7, 3.5))
 for (method, chosen), marker in zip(choices.items(), "osD"):
     ax.plot(spreads, chosen, marker=marker, label=method)

@@ -2,7 +2,7 @@
 # # Exploring learning-rate schedules
 #
 # **A learning-rate schedule is the rule an optimiser follows to change its step size during
-# training; this notebook fits every schedule scikit-learn offers, plots the rate each one
+# training; this notebook fits the four schedules of `SGDClassifier`, plots the rate each one
 # produces, and sweeps the schedule's constants so you can see what they do.**
 #
 # It is the worked example of the glossary page
@@ -44,10 +44,15 @@ X_train.shape, X_test.shape
 # | `"invscaling"` | $\eta_0 / t^{p}$, with $p$ = `power_t` |
 # | `"adaptive"` | $\eta_0$, divided by 5 after `n_iter_no_change` epochs without improvement |
 #
-# Fit all four with everything else at its default:
+# `learning_rate` also accepts `"pa1"` and `"pa2"`, the passive-aggressive
+# rules, which compute each step from the current sample's loss rather than from a schedule in
+# $t$, so they are left out of the plot. Fit the four schedules with everything else at its
+# default:
 
 # %%
 schedules = ["constant", "optimal", "invscaling", "adaptive"]
+for passive_aggressive in ["pa1", "pa2"]:  # they exist, and fit; not schedules in t
+    SGDClassifier(learning_rate=passive_aggressive, random_state=0).fit(X_train, y_train)
 models = {}
 for schedule in schedules:
     models[schedule] = SGDClassifier(learning_rate=schedule, random_state=0).fit(X_train, y_train)
@@ -91,6 +96,9 @@ def rates_per_step(model):
 
 rates = {schedule: rates_per_step(model) for schedule, model in models.items()}
 
+# alt: The learning rate each schedule used at every step, on a log scale: constant stays flat at eta0; optimal
+#      starts far higher and falls slowly; invscaling drops fast, then levels off; adaptive keeps eta0, then falls
+#      in a staircase, a fifth at each step, until training stops.
 fig, ax = plt.subplots(figsize=(7, 3.5))
 for schedule, (t, eta) in rates.items():
     style = {"linestyle": ":", "linewidth": 3, "zorder": 3} if schedule == "constant" else {"linewidth": 2}
@@ -104,7 +112,8 @@ fig.tight_layout()
 
 # %%
 final_rates = {schedule: float(eta[-1]) for schedule, (t, eta) in rates.items()}
-final_rates
+for schedule, rate in final_rates.items():
+    print(f"{schedule:>10}: final rate {rate:.3g}")
 
 # %% [markdown]
 # `constant` never moves; `optimal` starts far above `eta0` (it ignores it) and falls like $1/t$;
@@ -136,6 +145,8 @@ for loss in mlp.loss_curve_:  # the same rule, replayed on the public loss curve
     if bad_epochs > mlp.n_iter_no_change and mlp_rate > 1e-6:
         mlp_rate, bad_epochs = mlp_rate / 5, 0
 
+# alt: Two panels for the neural network: its training loss falls fast, then flattens over the epochs; its learning
+#      rate stays at learning_rate_init, then drops a fifth at a time once the loss stops improving.
 fig, (loss_ax, rate_ax) = plt.subplots(1, 2, figsize=(9, 3.2))
 loss_ax.plot(mlp.loss_curve_)
 loss_ax.set_xlabel("epoch")
@@ -177,6 +188,8 @@ for power_t in power_ts:
           f"test accuracy {sweep[power_t]['test_accuracy']:.3f}")
 
 # %%
+# alt: invscaling's rate eta0 / t^power_t against the step on log-log axes, one straight line per power_t: the
+#      larger power_t, the steeper its line falls.
 fig, ax = plt.subplots(figsize=(7, 3.5))
 for power_t in power_ts:
     t = np.arange(1, 30 * n_samples)

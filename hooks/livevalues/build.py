@@ -13,6 +13,7 @@ from typing import Any
 
 from livevalues.cache import Cache
 from livevalues.limits import Limits
+from livevalues.notebook import as_written
 from livevalues.pages import Pages, SnippetFailed, StillRunning, names_used
 from livevalues.pool import Batch, submit
 from livevalues.problems import Failure, Problem, did_you_mean, label
@@ -207,9 +208,7 @@ class Build:
     def executed_notebook(self, name: str) -> str | None:
         """A notebook's executed .ipynb, once it has run; as written when nothing runs; None if it failed."""
         if not self.execute:  # shown without outputs
-            import jupytext  # only here: MkDocs' process need not load it otherwise
-
-            return str(jupytext.writes(jupytext.read(self.notebooks_dir / f"{name}.py"), fmt="ipynb"))
+            return as_written(self.notebooks_dir / f"{name}.py")
         self.wait_for([name])
         result = self._result(name)
         if name in self.pending or result is None or result.error is not None:

@@ -25,7 +25,7 @@ from typing import Any
 
 from livevalues import capture, notebook
 from livevalues.limits import Limits
-from livevalues.problems import Failure, describe_error
+from livevalues.problems import Failure, describe_error, label
 from livevalues.results import ABSENT
 
 STACK_FILE = "livevalues-stack.txt"  # where it writes its stack on SIGUSR1, in its scratch folder
@@ -68,10 +68,9 @@ def run(
     stdout = BoundedWriter(limits.max_output)
     sys.stdout = stdout
     sys.stderr = io.StringIO()
-    if not is_notebook:  # a notebook's figures look as they will when the reader runs it
-        import matplotlib.pyplot as plt  # loaded already in a fork of the forkserver
+    import matplotlib.pyplot as plt  # loaded already in a fork of the forkserver
 
-        plt.rcParams.update(capture.FIGURE_STYLE)
+    plt.rcParams.update(capture.FIGURE_STYLE)  # a notebook's figures too: inline in a page, they follow its scheme
     _limit_memory(limits.max_memory_mb)
     # On a timeout the parent sends SIGUSR1 first: the stack written here says where the snippet was stuck.
     faulthandler.register(signal.SIGUSR1, file=open(STACK_FILE, "w"), all_threads=False)  # noqa: SIM115
@@ -95,7 +94,8 @@ def run(
     except notebook.CellError as failure:
         described: Failure = describe_error(failure.error, root, limits)
         prefix = f"in code cell {failure.number} (In [{failure.number}]): "
-        message = ("error", replace(described, message=prefix + described.message), dict(inputs))
+        location = f"{label(path, root)}:{failure.line}" if failure.line else described.location
+        message = ("error", replace(described, message=prefix + described.message, location=location), dict(inputs))
     except BaseException as error:  # noqa: BLE001  (SystemExit and KeyboardInterrupt are snippet bugs too)
         message = ("error", describe_error(error, root, limits), dict(inputs))
     with os.fdopen(report, "wb") as out:
