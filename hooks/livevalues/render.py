@@ -261,7 +261,7 @@ def _table(value: dict[str, Any]) -> str:
     )
     return (
         f'<div class="livevalues-set-learned"><div class="livevalues-set">'
-        f"<table><caption>Set: <code>{name}(…)</code>, {len(changed)} changed from the default</caption>"
+        f"<table><caption>Set: <code>{name}.get_params()</code>, {len(changed)} changed from the default</caption>"
         f"<thead><tr><th>Name</th><th>Value</th><th>Default</th><th>Kind</th></tr></thead><tbody>{changed_rows}</tbody></table>"
         f"{folded}</div>"
         f'<div class="livevalues-learned"><table><caption>Set by <code>fit</code>: fitted attributes, the learned'
