@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import pytest
 from conftest import REPO_PATH, ServedSite
 from playwright.sync_api import Browser, expect
-from test_browser import Tab, new_context, watch
+from test_browser import Tab, new_context, screenshot, watch
 
 pytestmark = pytest.mark.slow
 
@@ -34,6 +34,9 @@ QUERIES = {
     "cross validation": "glossary/cross-validation/",
     "cross-validation": "glossary/cross-validation/",
     "loss function": "glossary/loss-and-objective/",
+    "validation set": "glossary/cross-validation/",
+    "mini-batch": "glossary/batch-size/",
+    "objective function": "glossary/loss-and-objective/",
 }
 FIRST_RESULT = ".md-search-result__item > a.md-search-result__link"
 
@@ -57,16 +60,21 @@ def home(browser: Browser, served_site: ServedSite) -> Iterator[Tab]:
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_a_query_lands_on_its_term_first(home: Tab, separator: str, query: str) -> None:
+def test_a_query_lands_on_its_term_first(home: Tab, separator: str, query: str, request: pytest.FixtureRequest) -> None:
     search = home.page.locator("input.md-search__input")
-    search.click()
-    search.fill("")  # clears the previous query; the new one is typed, since search listens to keys
-    search.press_sequentially(query, delay=30)
-    first = home.page.locator(FIRST_RESULT).first
-    # Results are shown while the query is typed: wait for those of the whole query (its words are
-    # in each result's highlight parameter), or a partial query's first result could pass.
-    words = " ".join(re.split(separator, query))
-    expect(first).to_have_attribute("href", re.compile(re.escape("?" + urlencode({"h": words}))))
-    # The term's page itself, or one of its sections.
-    expect(first).to_have_attribute("href", re.compile(rf"/{re.escape(QUERIES[query])}\?h=[^#/]*(#[\w-]+)?$"))
-    assert home.problems == []
+    try:
+        search.click()
+        search.fill("")  # clears the previous query; the new one is typed, since search listens to keys
+        search.press_sequentially(query, delay=30)
+        first = home.page.locator(FIRST_RESULT).first
+        # Results are shown while the query is typed: wait for those of the whole query (a result
+        # that matches every word carries them all in its highlight parameter), or a partial
+        # query's first result could pass.
+        words = " ".join(re.split(separator, query))
+        expect(first).to_have_attribute("href", re.compile(re.escape("?" + urlencode({"h": words}))))
+        # The term's page itself, or one of its sections.
+        expect(first).to_have_attribute("href", re.compile(rf"/{re.escape(QUERIES[query])}\?h=[^#/]*(#[\w-]+)?$"))
+        assert home.problems == []
+    except BaseException:
+        screenshot(request, [home])  # what the reader saw, kept by CI as an artifact
+        raise
