@@ -408,6 +408,33 @@ def through_workers(scratch: Path, count: int = 0, project: Path | None = None) 
     return done, float(seconds), int(threads)
 
 
+# The bare price of a process: a warm worker (the stack imported and warmed, its objects frozen
+# out of the garbage collector, as `worker.serve` does) forks a child that exits at once. CPU of
+# the worker (the fork: page tables) and of the child (its exit), per fork.
+BARE_FORK = """\
+import gc, os, resource, sys
+sys.path.insert(0, sys.argv[1])
+from livevalues import worker
+gc.freeze()
+def cpu(who):
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+before = cpu(resource.RUSAGE_SELF) + cpu(resource.RUSAGE_CHILDREN)
+for _ in range(100):
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+print((cpu(resource.RUSAGE_SELF) + cpu(resource.RUSAGE_CHILDREN) - before) / 100)
+"""
+
+
+def bare_fork_cpu() -> float:
+    """CPU-seconds of one fork and exit of a warm worker, the child running nothing (BARE_FORK)."""
+    done = run_measured([sys.executable, "-c", BARE_FORK, str(ROOT / "hooks")], env=PINNED)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
 def startup() -> Run:
     """What every cold build pays once: a worker server importing and warming the stack."""
     return run_measured(
@@ -658,6 +685,7 @@ ROWS: list[tuple[str, Callable[[dict[str, float | str]], str]]] = [
     ("per snippet", lambda f: ""),
     ("  a fork's cost on these snippets, CPU", lambda f: f"{f['fork_cost_ms']:.1f} ms"),
     ("  ... of which an empty snippet's", lambda f: f"{f['isolation_cpu'] * 1000:.1f} ms"),
+    ("  ... of which fork + exit, nothing run", lambda f: f"{f['bare_fork_cpu'] * 1000:.1f} ms"),
     ("  OS threads in a fork after BLAS/OpenMP fits", lambda f: f"{f['probe_threads']:.0f}  (target 1)"),
     (
         "peak RSS plain / cold / warm",
@@ -698,6 +726,7 @@ def main() -> None:
         empties = [through_workers(scratch, 200)[0].cpu for _ in range(options.runs)]
         shared["baseline_cpu"] = median(baseline)
         shared["isolation_cpu"] = (median(empties) - median(baseline)) / 200
+        shared["bare_fork_cpu"] = median([bare_fork_cpu() for _ in range(options.runs)])
         results = {
             name: measure(name, project, options.runs, scratch, shared, options) for name, project in projects.items()
         }
