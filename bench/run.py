@@ -414,14 +414,15 @@ def through_workers(scratch: Path, count: int = 0, project: Path | None = None) 
     return done, float(seconds), int(threads)
 
 
-# The bare price of a process: a warm worker (the stack imported and warmed, its objects frozen
-# out of the garbage collector, as `worker.serve` does) forks a child that exits at once. CPU of
-# the worker (the fork: page tables) and of the child (its exit), per fork.
+# The bare price of a process: a warm worker (the stack imported and warmed, set up as
+# `worker.serve` does it) forks a child that exits at once. CPU of the worker (the fork: page
+# tables) and of the child (its exit), per fork.
 BARE_FORK = """\
 import gc, os, resource, sys
 sys.path.insert(0, sys.argv[1])
-from livevalues import worker
+from livevalues import processes, worker
 gc.freeze()
+processes.use_huge_pages()
 def cpu(who):
     usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
