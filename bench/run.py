@@ -47,6 +47,8 @@ ONE_THREAD = {name: "1" for name in numerics.THREADS}
 # What the libraries pick for this CPU: none of the pinned settings, whatever this shell has set.
 UNPINNED = {name: value for name, value in ENV.items() if name not in numerics.PIN}
 NATIVE = {**UNPINNED, **ONE_THREAD}
+AVX512 = {**UNPINNED, **ONE_THREAD, "OPENBLAS_CORETYPE": "SkylakeX"}  # as on an Intel server
+HAS_AVX512 = {"avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"} <= numerics.cpu_flags()
 # The pinned kernels with the libraries' own thread pools: what the thread pin saves.
 DEFAULT_THREADS = {name: value for name, value in PINNED.items() if name not in numerics.THREADS}
 PEERS = Path(__file__).resolve().parent / ".venv-peers"
@@ -578,12 +580,15 @@ def measure(
         assert cold[-1].ran == n_snippets, (cold[-1].ran, n_snippets)
         warm.append(build(project, cache))
         changed.append(changed_one(project, cache))
-    computed, threaded, native, forks = [], [], [], []
-    for _ in range(runs):  # alternated, so that a noisy neighbour hits each alike
+    computed, threaded, native, avx512, forks = [], [], [], [], []
+    for run in range(runs):  # alternated, so that a noisy neighbour hits each alike
         computed.append(compute(project))
-        threaded.append(compute(project, DEFAULT_THREADS))
+        if run == 0:  # once: oversubscribed threads on a busy machine took minutes
+            threaded.append(compute(project, DEFAULT_THREADS))
         if options.kernels:
             native.append(compute(project, NATIVE))
+            if HAS_AVX512:
+                avx512.append(compute(project, AVX512))
         forks.append(through_workers(scratch, project=project))
     peer: list[Built] = []
     peer_one: list[Built] = []
@@ -619,6 +624,7 @@ def measure(
         "threaded_s": median([c["run"] for c in threaded]),  # type: ignore[misc]
         "threaded_cpu": median([c["run_cpu"] for c in threaded]),  # type: ignore[misc]
         "native_s": median([c["run"] for c in native]),  # type: ignore[misc]
+        "avx512_s": median([c["run"] for c in avx512]),  # type: ignore[misc]
         "forks_s": median([seconds for _, seconds, _ in forks]),
         "forks_cpu": median([run.cpu for run, _, _ in forks]) - shared["baseline_cpu"],
         "probe_threads": max(threads for _, _, threads in forks),
@@ -664,6 +670,9 @@ ROWS: list[tuple[str, Callable[[dict[str, float | str]], str]]] = [
     ("  ... runs + values captured", lambda f: f"{f['captured_s']:.2f} s"),
     ("  ... runs, the libraries' own threads", lambda f: f"{f['threaded_s']:.2f} s"),
     ("  ... runs, the CPU's own kernels", lambda f: f"{f['native_s']:.2f} s"),
+    ("  ... runs, AVX-512 kernels", lambda f: f"{f['avx512_s']:.2f} s"),
+    ("  pinned / CPU's own kernels", lambda f: f"{f['compute_s'] / f['native_s']:.2f}"),
+    ("  pinned / AVX-512 kernels", lambda f: f"{f['compute_s'] / f['avx512_s']:.2f}"),
     ("  worker start-up (stack import + warm-up)", lambda f: f"{f['startup_s']:.2f} s"),
     ("  all snippets through the workers, no MkDocs", lambda f: f"{f['forks_s']:.2f} s"),
     ("  limit: max(plain, (plain+runs+start-up)/cores)", lambda f: f"{f['limit_s']:.2f} s"),
@@ -757,9 +766,10 @@ def main() -> None:
         cells = []
         for name in names:
             try:
-                cells.append(show({**shared, **results[name]}))  # type: ignore[dict-item]
+                cell = show({**shared, **results[name]})  # type: ignore[dict-item]
             except (KeyError, ZeroDivisionError):
-                cells.append("-")
+                cell = "-"
+            cells.append("-" if cell.startswith("nan") else cell)  # not measured for this project
         print(f"{label:52}" + "".join(f"{cell:>26}" for cell in cells))
 
 
