@@ -41,7 +41,8 @@ loose_accuracy = loose.score(X, y)
 assert loose_n_iter < default_n_iter < reference_n_iter
 assert 0 < default_distance < loose_distance
 assert loose_accuracy < default_accuracy
-assert default_distance < 0.05 and default_accuracy == reference_accuracy  # "near the optimum"
+near_optimum = 0.05  # the page's "near the optimum": largest change in coef_ from the reference
+assert default_distance < near_optimum and default_accuracy == reference_accuracy
 almost_at_once = 2
 assert loose_n_iter <= almost_at_once  # "stops almost at once"
 
@@ -81,7 +82,7 @@ assert all(a >= b for a, b in zip(distance_per_call, distance_per_call[1:]))
 assert warm_warnings == sum(n == early_max_iter for n in iterations_per_call)
 assert distance_per_call[-1] < early_distance
 warm_final_distance = distance_per_call[-1]
-assert warm_final_distance < 0.05  # the same optimum as the default fit, to within tol
+assert warm_final_distance < near_optimum  # the same optimum as the default fit, to within tol
 
 # Refit a converged model with warm_start=True: it starts at the answer.
 # --8<-- [start:refit]

@@ -112,3 +112,27 @@ def test_kill_descendants_spares_the_processes_it_is_told_to_keep() -> None:
         processes.kill_descendants(parent.pid)
         parent.kill()
         parent.communicate()
+
+
+def _huge_pages_on_request() -> bool:
+    """Transparent huge pages where a process asks for them (Linux 6.1+, for MADV_COLLAPSE)."""
+    try:
+        mode = Path("/sys/kernel/mm/transparent_hugepage/enabled").read_text()
+    except OSError:
+        return False
+    release = tuple(int(part) for part in os.uname().release.split(".")[:2] if part.isdigit())
+    return "[madvise]" in mode and release >= (6, 1)
+
+
+@pytest.mark.skipif(not _huge_pages_on_request(), reason="needs transparent huge pages in madvise mode, Linux 6.1+")
+def test_a_snippet_forks_from_a_worker_whose_memory_is_in_huge_pages(tmp_path: Path) -> None:
+    """The worker collapses its memory into 2 MiB pages (cheaper forks); a fork inherits them.
+
+    In madvise mode no process gets huge pages unless it asks, so any here come from the worker.
+    """
+    (tmp_path / "huge.py").write_text(
+        "import re\nhuge_kb = sum(int(n) for n in re.findall(r'AnonHugePages:\\s+(\\d+)', open('/proc/self/smaps').read()))\n"
+    )
+    result = run_snippets([tmp_path / "huge.py"], tmp_path)["huge"]
+    assert result.error is None, result.error
+    assert result.values["huge_kb"]["value"] > 0

@@ -149,3 +149,14 @@ def test_a_value_too_big_to_store_is_its_own_problem_only(tmp_path: Path) -> Non
             "docs/index.md:3: %{huge.n}: huge.n cannot be shown: an int of about 6,020 digits, too long to show"
         ]
     assert build.summary() == "2 snippets: 0 run, 2 from the cache"
+
+
+def test_stopped_workers_have_exited_and_the_next_submit_starts_new_ones(tmp_path: Path) -> None:
+    """What the benchmark relies on to count the workers' CPU time: stop_workers returns once they are gone."""
+    (tmp_path / "pid.py").write_text("import os\nworker = os.getppid()\n")
+    first = run_snippets([tmp_path / "pid.py"], tmp_path)["pid"].values["worker"]["value"]
+    pool.stop_workers()
+    assert pool._pool is None
+    assert not Path(f"/proc/{first}").exists()  # exited and reaped by the forkserver
+    second = run_snippets([tmp_path / "pid.py"], tmp_path)["pid"].values["worker"]["value"]
+    assert second != first

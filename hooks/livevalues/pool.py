@@ -199,7 +199,8 @@ class _Pool:
         self._closed = False
         # Starting a worker waits until the forkserver has loaded the stack (about 1.5 s): the
         # thread does that, while MkDocs goes on.
-        threading.Thread(target=self._loop, args=(size,), name="livevalues-dispatch", daemon=True).start()
+        self._thread = threading.Thread(target=self._loop, args=(size,), name="livevalues-dispatch", daemon=True)
+        self._thread.start()
         atexit.register(self.close)  # runs before multiprocessing's own exit handler, which stops the workers
 
     def close(self) -> None:
@@ -314,6 +315,24 @@ def start_workers() -> None:
     global _pool
     if _pool is None or _pool._closed:
         _pool = _Pool(os.cpu_count() or 1)
+
+
+def stop_workers() -> None:
+    """Stop the workers and wait until they have exited (the next submit starts new ones).
+
+    A build never needs this: its workers end with it. The benchmark does, to count their CPU
+    time: a worker that exits on its own is reaped by the forkserver, so its time (and its
+    snippets') reaches the forkserver's and then MkDocs' `getrusage(RUSAGE_CHILDREN)`.
+    """
+    global _pool
+    pool, _pool = _pool, None
+    if pool is None:
+        return
+    pool.close()
+    pool._thread.join()
+    for worker in pool._workers:
+        worker.connection.close()  # its loop sees the end of its connection and returns
+        worker.process.join()
 
 
 def submit(

@@ -24,6 +24,9 @@ from collections.abc import Set
 _LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
+MADV_HUGEPAGE = 14
+MADV_COLLAPSE = 25  # Linux 6.1 and later
+HUGE_PAGE = 2 << 20  # x86-64's transparent huge page
 
 
 def die_with_parent() -> None:
@@ -36,6 +39,33 @@ def adopt_orphans() -> None:
     """Become the parent of every orphaned descendant, so that none escapes to init."""
     if _LIBC is not None:
         _LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def use_huge_pages() -> None:
+    """Move this process's heap and large anonymous mappings into 2 MiB pages, where the kernel can.
+
+    A fork copies one page-table entry per 4 KiB page its parent has mapped, and its exit drops
+    them all: for a warm worker (about 120 MB of Python objects) that is most of what a process per
+    snippet costs. One entry per 2 MiB makes both cheaper (bench/README.md: about 3 ms of CPU less
+    per snippet); a page a snippet writes to is still copied 4 KiB at a time. Memory that cannot be
+    collapsed (small mappings, an older kernel, another architecture) stays as it is: nothing else
+    depends on this.
+    """
+    if _LIBC is None:
+        return
+    madvise = _LIBC.madvise
+    madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    with open("/proc/self/maps") as maps:
+        lines = maps.read().splitlines()
+    for line in lines:
+        fields = line.split()
+        if "rw" not in fields[1] or (len(fields) > 5 and fields[5] != "[heap]"):
+            continue  # a file's mapping, the stack: not collapsible anonymous memory
+        low, high = (int(address, 16) for address in fields[0].split("-"))
+        start, end = -(-low // HUGE_PAGE) * HUGE_PAGE, high // HUGE_PAGE * HUGE_PAGE
+        if end > start:
+            madvise(start, end - start, MADV_HUGEPAGE)  # allowed where transparent huge pages are "madvise"
+            madvise(start, end - start, MADV_COLLAPSE)  # now, not when khugepaged gets to it
 
 
 def end_group(group: int, seconds: float = 5.0) -> None:

@@ -52,6 +52,7 @@ def serve(connection: Connection, replacing: Sequence[int] | None = None) -> Non
     if replacing is not None:
         processes.kill_descendants(os.getppid(), keep={os.getpid(), *replacing})
     gc.freeze()  # the warm objects stay out of every fork's garbage collections: fewer pages copied
+    processes.use_huge_pages()  # after the freeze, which writes to every object: fewer page tables to copy
     while True:
         try:
             job_id, path, source, root, limits, is_notebook = connection.recv()
