@@ -87,7 +87,7 @@ def test_good_page_builds(good_site: Path) -> None:
 
 def test_a_value_holding_a_placeholder_is_shown_literally(good_site: Path) -> None:
     page = (good_site / "good" / "index.html").read_text()
-    assert "Braces in a value stay text: &#37;{a.b}." in page
+    assert "Braces in a value stay text: <code>'&#37;{a.b}'</code>." in page  # a string, set as code
     assert '<h2 id="braces">Braces &#37;{a.b} in a heading' in page
 
 

@@ -38,12 +38,12 @@ def test_pages_are_converted_and_filled_while_another_pages_snippet_still_runs(t
     flag = tmp_path / "release"
     project = project_with(tmp_path, {"quick": "value = 1\n", "waits": WAITS.format(flag=str(flag))})
     build = Build(project, project / "docs")
-    build.start({"a.md": "Quick: %{quick.value}", "b.md": "Waits: %{waits.value}"})
+    build.start({"a.md": "Quick: %{quick.value}", "b.md": "Waits: %{waits.value:s}"})
 
     # Converting pages to HTML (render_markdown) never waits for a snippet...
     converted = {
         src: build.pages.mark(src, text)
-        for src, text in [("a.md", "Quick: %{quick.value}"), ("b.md", "Waits: %{waits.value}")]
+        for src, text in [("a.md", "Quick: %{quick.value}"), ("b.md", "Waits: %{waits.value:s}")]
     }
     assert "waits" not in build.results
     # ...and a page's values are filled in once its own snippets are done, while others still run.

@@ -82,7 +82,7 @@ def test_a_running_snippet_blocks_nothing_and_its_page_updates_itself(tmp_path: 
     flag = tmp_path / "release"
     project = project_from(
         tmp_path,
-        docs={f"{name}.md": f"# {name}\n\n{name}: %{{{name}.value}}.\n" for name in ("fast", "slow", "stuck")}
+        docs={f"{name}.md": f"# {name}\n\n{name}: %{{{name}.value:s}}.\n" for name in ("fast", "slow", "stuck")}
         | {"index.md": "# Home\n"},
         snippets={
             "slow.py": WAITS.format(flag=str(flag)),
@@ -132,7 +132,7 @@ def test_stale_values_never_survive_a_rebuild(tmp_path: Path) -> None:
     project = project_from(
         tmp_path,
         docs={
-            f"{name}.md": f"# {name}\n\nShown: %{{{name}.value}}.\n"
+            f"{name}.md": f"# {name}\n\nShown: %{{{name}.value:s}}.\n"
             for name in ("edited", "uses_helper", "imports_later")
         },
         snippets={
@@ -157,5 +157,5 @@ def test_stale_values_never_survive_a_rebuild(tmp_path: Path) -> None:
         wait_for(base + "imports_later/", "No module named &#x27;_later&#x27;", server)
         (project / "snippets" / "_later.py").write_text("WORD = 'appeared'\n")
         wait_for(base + "imports_later/", "Shown: appeared.", server)
-        (project / "docs" / "edited.md").write_text("# edited\n\nShown again: %{edited.value}.\n")
+        (project / "docs" / "edited.md").write_text("# edited\n\nShown again: %{edited.value:s}.\n")
         assert "Shown again: new." in wait_for(base + "edited/", "Shown again:", server)

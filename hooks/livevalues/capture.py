@@ -35,7 +35,9 @@ FIGURE_STYLE: dict[Any, Any] = {  # Any: matplotlib types rcParams keys as liter
     "legend.frameon": False,
 }
 MAX_ITEMS = 50  # longer sequences keep their ends only
-SAMPLE_ITEMS = 4
+SAMPLE_ITEMS = 4  # a table cell shows this many items of each level (rows, columns), then "…" (or all of 5)
+SAMPLE_OUTER = 2  # and this many of a level above the last two (matrices of a 3-D array)
+MAX_DEPTH = 8  # levels of nesting a value may have: more is a list that holds itself, or no value to show
 MAX_TEXT = 1_000_000  # characters: a longer string is no inline value, and would bloat every cache entry
 
 
@@ -69,10 +71,9 @@ def to_value(obj: Any, salt: str = "") -> Value:
         return {"kind": "table", **estimator_table(obj)}
     if kind == "figure":
         return {"kind": "figure", "svg": figure_svg(obj, salt)}
-    items = _items(obj)
-    if items is not None:
-        kept, length = items
-        return {"kind": "list", "items": kept, "length": length, "tuple": isinstance(obj, tuple)}
+    sequence = _nested(obj, MAX_ITEMS, head=3, tail=3)
+    if sequence is not _NOT_SCALAR:
+        return {"kind": "list", **sequence}
     return {"kind": "unsupported", "type": type(obj).__name__}
 
 
@@ -105,23 +106,25 @@ def _scalar(obj: Any) -> Any:
     return _NOT_SCALAR
 
 
-def _items(obj: Any) -> tuple[list[Any], int] | None:
-    """The items a page may show of a 1-D array, list or tuple of scalars, and its length; None otherwise.
+def _nested(obj: Any, limit: int, head: int, tail: int, depth: int = 0) -> Any:
+    """A scalar, or an array, list or tuple (of scalars or of those) as {"items", "length", "tuple"}.
 
-    A sequence longer than MAX_ITEMS keeps its first and last three: a 20-million-element array
-    costs six conversions, not twenty million.
+    What a page may show of it only: a level longer than `limit` keeps its first `head` and last
+    `tail` items, so a 20-million-element array costs a few conversions, not twenty million.
+    _NOT_SCALAR for anything else, or nesting deeper than MAX_DEPTH (a list that holds itself).
     """
-    if hasattr(obj, "ndim") and hasattr(obj, "tolist"):
-        if obj.ndim != 1:
-            return None
-    elif not isinstance(obj, (list, tuple)):
-        return None
+    scalar = _scalar(obj)
+    if scalar is not _NOT_SCALAR:
+        return _NOT_SCALAR if _too_big(scalar) else scalar
+    is_array = hasattr(obj, "ndim") and hasattr(obj, "tolist")
+    if depth >= MAX_DEPTH or not (is_array or isinstance(obj, (list, tuple))):
+        return _NOT_SCALAR
     length = len(obj)
-    ends = obj if length <= MAX_ITEMS else [*obj[:3], *obj[-3:]]
-    items = [_scalar(item) for item in ends]
-    if any(item is _NOT_SCALAR or _too_big(item) for item in items):
-        return None
-    return items, length
+    ends = obj if length <= limit else [*obj[:head], *(obj[-tail:] if tail else [])]
+    items = [_nested(item, limit, head, tail, depth + 1) for item in ends]
+    if any(item is _NOT_SCALAR for item in items):
+        return _NOT_SCALAR
+    return {"items": items, "length": length, "tuple": isinstance(obj, tuple)}
 
 
 def _kind(obj: Any) -> str:
@@ -174,42 +177,64 @@ def learned_attributes(estimator: Any) -> list[dict[str, str]]:
                 continue
         if callable(value) and not hasattr(value, "get_params"):
             continue
-        shape, sample = describe(value)
-        learned.append({"name": name, "shape": shape, "sample": sample})
+        learned.append({"name": name, **describe(value)})
     return learned
 
 
-def describe(value: Any) -> tuple[str, str]:
-    """A short (shape, sample) for a table cell: `(2, 5)` and `[0.1, -0.25, …]`."""
-    scalar = _scalar(value)
-    if scalar is not _NOT_SCALAR:
-        return "scalar", compact(scalar)
-    if hasattr(value, "shape") and hasattr(value, "ravel"):
-        flat = value.ravel()
-        shape = "(" + ", ".join(str(n) for n in value.shape) + ("," if len(value.shape) == 1 else "") + ")"
-        sample = [compact(_scalar(item)) for item in flat[:SAMPLE_ITEMS]]
-        return shape, "[" + ", ".join(sample) + (", …]" if flat.size > SAMPLE_ITEMS else "]")
-    if isinstance(value, (list, tuple)):
-        return f"{type(value).__name__} of {len(value)}", ", ".join(type(v).__name__ for v in value[:2]) + (
-            ", …" if len(value) > 2 else ""
-        )
+def describe(value: Any) -> dict[str, Any]:
+    """A table row's "shape" (`(100, 5)`, `list of 2`) and "sample": nested plain data for `render`.
+
+    The sample is what `_nested` makes of the value, cut to a few items per level (fewer for the
+    levels above a matrix); a value a table cannot show (a fitted tree, a dict) has no sample.
+    """
     if hasattr(value, "get_params"):
-        return type(value).__name__, "fitted estimator"
-    return type(value).__name__, ""
+        return {"shape": f"{type(value).__name__} (fitted)"}
+    sample = _sample(value)
+    if sample is _NOT_SCALAR:
+        return {"shape": type(value).__name__}
+    if not isinstance(sample, dict):
+        return {"shape": "scalar", "sample": sample}
+    if hasattr(value, "shape"):
+        return {"shape": shape_text(value.shape), "sample": sample}
+    shape = f"{type(value).__name__} of {len(value)}"
+    inner = [item.shape for item in value[:SAMPLE_OUTER] if getattr(item, "ndim", 0) >= 1]
+    if inner:  # arrays of other shapes (a network's weight matrices): their shapes say more than the numbers
+        shape += ": " + ", ".join(map(shape_text, inner)) + (", …" if len(value) > len(inner) else "")
+    return {"shape": shape, "sample": sample}
 
 
-def compact(value: Any) -> str:
-    """A scalar as a table cell shows it: floats at the site's default precision, strings quoted."""
-    if isinstance(value, float):
-        return rounded(value)
-    return repr(value) if isinstance(value, str) else str(value)
+def shape_text(shape: tuple[int, ...]) -> str:
+    """A shape as Python writes the tuple: `(100, 5)`, `(3,)`."""
+    return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _sample(value: Any) -> Any:
+    """`_nested` for a table cell: SAMPLE_ITEMS per level, SAMPLE_OUTER for levels above a matrix."""
+    levels = _levels(value)
+    limit = SAMPLE_OUTER if levels > 2 else SAMPLE_ITEMS
+    if levels == 0:  # a scalar, or something that is no value (`_nested` says which)
+        return _nested(value, limit, limit, 0)
+    cut = value if len(value) <= limit + 1 else value[:limit]  # "…" never stands for a single item
+    items = [_sample(item) for item in cut]
+    if any(item is _NOT_SCALAR for item in items):
+        return _NOT_SCALAR
+    return {"items": items, "length": len(value), "tuple": isinstance(value, tuple)}
+
+
+def _levels(value: Any, depth: int = 0) -> int:
+    """How many levels of nesting an array, list or tuple has (a matrix 2, a scalar 0), read from its first items."""
+    if hasattr(value, "ndim") and hasattr(value, "tolist"):
+        return int(value.ndim)
+    if isinstance(value, (list, tuple)) and depth < MAX_DEPTH:
+        return 1 + (_levels(value[0], depth + 1) if value else 0)
+    return 0
 
 
 def short_repr(value: Any, limit: int = 40) -> str:
     if hasattr(value, "get_params"):
         return f"{type(value).__name__}(…)"
     if isinstance(value, float):
-        return compact(value)
+        return rounded(value, grouped=False)  # a setting as Python code: 15000.0, not 15,000
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

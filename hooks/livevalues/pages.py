@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from livevalues.includes import disable_lines, include_problem
 from livevalues.problems import Failure, Problem, label
@@ -26,6 +26,8 @@ from livevalues.render import (
     format_value,
     heading_text,
     html_text,
+    is_code,
+    literal_braces,
     output_block,
     summarize_block,
 )
@@ -43,6 +45,14 @@ from livevalues.syntax import (
 )
 
 RUNNING = "…"  # what a value still being computed shows, in a page a dev server serves meanwhile
+
+
+class Shown(NamedTuple):
+    """What a placeholder resolved to: a value's text (a block's HTML), and how prose sets it."""
+
+    text: str  # the text itself: what an attribute or a heading gets; a block's HTML
+    block: bool = False
+    code: str | None = None  # prose shows this as inline code instead: a string as Python writes it
 
 
 class StillRunning(Exception):
@@ -162,7 +172,7 @@ class Pages(Mapping[str, Page]):
             elif placeholder.line in headings:
                 self._values.wait_for([placeholder.snippet])
                 resolved = self._resolve(page, placeholder, line, in_heading=True)
-                pieces.append(heading_text(resolved[0]) if resolved else f"**⚠ {placeholder.key}**")
+                pieces.append(heading_text(resolved.text) if resolved else f"**⚠ {placeholder.key}**")
             else:
                 pieces.append(f"LIVEVALUES{self.token}S{len(page.slots)}E")
                 page.slots.append((placeholder, line))
@@ -186,9 +196,9 @@ class Pages(Mapping[str, Page]):
                 page.problem(line, f"includes {path}, whose snippet {failure.describe()}", failure.frames)
 
         token = re.compile(rf"LIVEVALUES{self.token}S(\d+)E")
-        resolved: dict[int, tuple[str, bool] | None] = {}
+        resolved: dict[int, Shown | None] = {}
 
-        def resolve(index: int) -> tuple[str, bool] | None:
+        def resolve(index: int) -> Shown | None:
             if index not in resolved:
                 placeholder, line = page.slots[index]
                 resolved[index] = self._resolve(page, placeholder, line)
@@ -202,12 +212,14 @@ class Pages(Mapping[str, Page]):
                 return opening + closing
             key, shown = page.slots[index][0].key, resolve(index)
             if index in in_attributes:  # never a block: `_check_places` refused those
-                return opening + attribute_text(shown[0] if shown else f"⚠ {key}") + closing
+                return opening + attribute_text(shown.text if shown else f"⚠ {key}") + closing
             if shown is None:
                 return f"{opening}<strong>⚠ {html.escape(key)}</strong>{closing}"
-            if shown[1] and opening and closing:
-                return shown[0]  # a block replaces the paragraph Markdown wrapped its token in
-            return opening + (shown[0] if shown[1] else html_text(shown[0])) + closing
+            if shown.block and opening and closing:
+                return shown.text  # a block replaces the paragraph Markdown wrapped its token in
+            if shown.code is not None:  # text inside an element: its quotes need no escaping
+                return f"{opening}<code>{literal_braces(html.escape(shown.code, quote=False))}</code>{closing}"
+            return opening + (shown.text if shown.block else html_text(shown.text)) + closing
 
         text = re.sub(rf"(<p>)?{token.pattern}(</p>)?", value, text)
         for leftover in find_leftovers(text):
@@ -244,14 +256,14 @@ class Pages(Mapping[str, Page]):
         page: Page,
         text: str,
         token: re.Pattern[str],
-        resolve: Callable[[int], tuple[str, bool] | None],
+        resolve: Callable[[int], Shown | None],
     ) -> tuple[set[int], set[int]]:
         """Slots whose token sits in an attribute, and slots refused where they sit (reported); see `safety`."""
         in_attributes: set[int] = set()
         refused: set[int] = set()
         for place in value_places(text, token) if page.slots else []:
             reason = place.refusal(lambda written: token.sub(lambda m: _inline(resolve(int(m[1]))), written))
-            if reason is None and any((shown := resolve(slot)) and shown[1] for slot in place.slots):
+            if reason is None and any((shown := resolve(slot)) and shown.block for slot in place.slots):
                 reason = "a block (a table, a figure, printed output) cannot go inside a tag"
             if reason is None:
                 in_attributes.update(place.slots)
@@ -261,12 +273,10 @@ class Pages(Mapping[str, Page]):
             refused.update(place.slots)
         return in_attributes, refused
 
-    def _resolve(
-        self, page: Page, placeholder: Placeholder, line: int, in_heading: bool = False
-    ) -> tuple[str, bool] | None:
+    def _resolve(self, page: Page, placeholder: Placeholder, line: int, in_heading: bool = False) -> Shown | None:
         """What a placeholder shows: (text, False) or (block HTML, True); None after reporting a problem."""
         if not self.execute:
-            return "…", False
+            return Shown("…")
         try:
             value = self._values.value(placeholder.snippet, placeholder.name)
             if value["kind"] in BLOCK_KINDS:
@@ -275,13 +285,17 @@ class Pages(Mapping[str, Page]):
                 if not placeholder.alone:
                     raise FormatError(f"is a block ({value['kind']}): put the placeholder on a line of its own")
                 page.shown[placeholder.text] = summarize_block(value, placeholder.spec)
-                return format_block(value, placeholder.spec, placeholder.key), True
-            text = format_value(value, placeholder.spec)
-            page.shown[placeholder.text] = text
-            return text, False
+                return Shown(format_block(value, placeholder.spec, placeholder.key), block=True)
+            text = format_value(value, placeholder.spec, as_code=False)
+            # A heading is text and an anchor: a string goes in as itself, not as code.
+            code = (
+                format_value(value, placeholder.spec) if is_code(value, placeholder.spec) and not in_heading else None
+            )
+            page.shown[placeholder.text] = code or text
+            return Shown(text, code=code)
         except StillRunning:
             page.running.add(placeholder.snippet)
-            return RUNNING, False
+            return Shown(RUNNING)
         except SnippetFailed as failed:
             failure = failed.failure
             kind = "snippet" if self._values.source_label(placeholder.snippet).startswith("snippets/") else "notebook"
@@ -317,9 +331,9 @@ def names_used(markdown: str) -> list[str]:
     return list(dict.fromkeys(name for _, name in sorted(used)))
 
 
-def _inline(resolved: tuple[str, bool] | None) -> str:
+def _inline(resolved: Shown | None) -> str:
     """A resolved value's text; "" for a block or a value that failed (reported already)."""
-    return resolved[0] if resolved is not None and not resolved[1] else ""
+    return resolved.text if resolved is not None and not resolved.block else ""
 
 
 def _front_matter(source: str, markdown: str) -> str:
@@ -339,4 +353,4 @@ def _running_box(files: list[str]) -> str:
 def _problems_box(problems: list[Problem]) -> str:
     body = "\n\n".join(str(problem) for problem in problems)
     title = f"This page has {len(problems)} problem{'s' if len(problems) > 1 else ''}; a strict build fails"
-    return f'<div class="admonition failure"><p class="admonition-title">{html.escape(title)}</p>{output_block(body, "Problems")}</div>'
+    return f'<div class="admonition failure livevalues-problems"><p class="admonition-title">{html.escape(title)}</p>{output_block(body, "Problems")}</div>'

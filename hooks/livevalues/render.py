@@ -9,6 +9,8 @@ from typing import Any
 from livevalues.safety import svg_problem
 
 BLOCK_KINDS = {"table", "figure", "output"}
+# The scikit-learn estimators whose `algorithm` and `leaf_size` say how the neighbour search runs.
+NEIGHBOUR_SEARCHES = ("KNeighborsClassifier", "KNeighborsRegressor", "NearestNeighbors", "RadiusNeighborsClassifier")
 SHOWN_ITEMS = 8  # longer lists show their ends and their length
 # Characters Python-Markdown would read as markup; a backslash makes each one literal.
 # Escaping `.`, `-` and `+` keeps a value that starts a line ("0. For…", "-1 is") from turning
@@ -17,6 +19,8 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}|#!.+-])")
 STYLE = re.compile(r"(<style\b.*?</style>)", re.S | re.I)
 ALIGN = set("<>=^")
 MAX_SPEC_NUMBER = 100  # width and precision: wider than any number a page shows
+GROUPED_FROM = 1_000  # a lone number groups its thousands (1,797); one in a list does not: commas separate items
+LARGEST_WRITTEN_OUT = 1e15  # beyond this, digits written out stop being readable: Python's exponent
 NEGATIVE_ZERO = re.compile(r"^-(?=0(\.0*)?(e[+-]?\d+)?%?$)")
 
 
@@ -24,18 +28,19 @@ class FormatError(ValueError):
     pass
 
 
-def format_value(value: dict[str, Any], spec: str | None = None) -> str:
-    """The text a reader sees for an inline value, formatted with a Python format spec."""
+def format_value(value: dict[str, Any], spec: str | None = None, *, as_code: bool = True) -> str:
+    """The text a reader sees for an inline value, formatted with a Python format spec.
+
+    Strings are shown as Python shows them (`'rbf'`, `['cooking', 'sport']`) unless a spec asks
+    for plain text (`:s`); `is_code` says which, so prose can set the first as code. `as_code=False`
+    gives the text itself, for an attribute (a link's target is the URL, not its repr).
+    """
     kind = value["kind"]
+    quoted = as_code and is_code(value, spec)
     if kind == "scalar":
-        return _format_scalar(value["value"], spec)
+        return _format_scalar(value["value"], spec, quoted=quoted)
     if kind == "list":
-        items = [_format_scalar(item, spec) for item in value["items"]]
-        length = value["length"]
-        opening, closing = "()" if value.get("tuple") else "[]"
-        if length > SHOWN_ITEMS or len(items) < length:
-            return opening + ", ".join(items[:3]) + ", …, " + ", ".join(items[-2:]) + f"{closing} ({length:,} values)"
-        return opening + ", ".join(items) + ("," if length == 1 and opening == "(" else "") + closing
+        return _format_sequence(value, spec, quoted=quoted)
     if kind in BLOCK_KINDS:
         raise FormatError(f"is a {_block_name(kind)}: put the placeholder on a line of its own")
     if kind == "notebook":
@@ -45,14 +50,61 @@ def format_value(value: dict[str, Any], spec: str | None = None) -> str:
     raise FormatError(f"is a {value['type']}, which a page cannot show; compute a number, list or estimator from it")
 
 
-def rounded(value: float) -> str:
-    """A float at the site's default precision, 4 significant digits, in prose and tables alike; never "-0"."""
-    return positive_zero(format(value, ".4g"))
+def is_code(value: dict[str, Any], spec: str | None) -> bool:
+    """Whether prose shows an inline value as code: a string, or a list holding one, without a spec.
+
+    `kernel` = `'rbf'` reads as the Python it is, as in the set-vs-learned tables; a spec (`:s`)
+    asks for the text itself, for words that are prose ("sport", "petal width (cm)").
+    """
+    return spec is None and _holds_text(value.get("value") if value["kind"] == "scalar" else value)
 
 
-def _format_scalar(item: Any, spec: str | None) -> str:
+def _holds_text(node: Any) -> bool:
+    if isinstance(node, dict):
+        return any(_holds_text(item) for item in node.get("items", ()))
+    return isinstance(node, str)
+
+
+def _format_sequence(node: dict[str, Any], spec: str | None, *, quoted: bool) -> str:
+    """A list, tuple or array inline, each level cut to its ends: `[0, 1, 2, …, 98, 99] (100 values)`."""
+    items = [
+        _format_sequence(item, spec, quoted=quoted)
+        if isinstance(item, dict)
+        else _format_scalar(item, spec, quoted=quoted, grouped=False)
+        for item in node["items"]
+    ]
+    length = node["length"]
+    opening, closing = "()" if node.get("tuple") else "[]"
+    if length > SHOWN_ITEMS or len(items) < length:
+        return opening + ", ".join(items[:3]) + ", …, " + ", ".join(items[-2:]) + f"{closing} ({length:,} values)"
+    return opening + ", ".join(items) + ("," if length == 1 and opening == "(" else "") + closing
+
+
+def rounded(value: float, *, grouped: bool = True) -> str:
+    """A float in the site's number style (CONTRIBUTING.md): 4 significant digits, in prose and tables alike.
+
+    Python's `.4g` writes 13,800 as `1.38e+04`: a number that size is written out, its thousands
+    grouped unless it sits in a list. Small numbers keep Python's exponent (`6.4e-07`), as in the
+    code that sets them. Never "-0".
+    """
+    text = format(value, ".4g")
+    if abs(value) < LARGEST_WRITTEN_OUT and ("e+" in text or (grouped and abs(value) >= GROUPED_FROM)):
+        text = format(float(text), ",.0f" if grouped else ".0f")  # 4 significant digits leave no decimals here
+    return positive_zero(text)
+
+
+def whole(value: int, *, grouped: bool = True) -> str:
+    """An int in the site's number style: thousands grouped (`13,800`), unless it sits in a list."""
+    return format(value, ",") if grouped and abs(value) >= GROUPED_FROM else str(value)
+
+
+def _format_scalar(item: Any, spec: str | None, *, quoted: bool = False, grouped: bool = True) -> str:
     if spec is None:
-        return rounded(item) if isinstance(item, float) else str(item)
+        if quoted and isinstance(item, str):
+            return repr(item)
+        if isinstance(item, float):
+            return rounded(item, grouped=grouped)
+        return whole(item, grouped=grouped) if isinstance(item, int) and not isinstance(item, bool) else str(item)
     _check_spec_size(spec)
     try:
         return positive_zero(format(item, spec))
@@ -142,33 +194,119 @@ def output_block(text: str, title: str) -> str:
     )
 
 
+# The site's taxonomy (docs/index.md#taxonomy) for what `get_params()` lists: a setting is a
+# hyperparameter unless it is named here. Seeds change the result without being tuned;
+# computational settings change speed, memory or output, never what is learned; `warm_start`
+# decides where a repeated `fit` starts. "Estimator.name" is for a name whose kind differs between
+# estimators (`algorithm` only says how a neighbour search runs, but is a model choice elsewhere).
+SETTING_KINDS = {
+    "random_state": "seed",
+    "warm_start": "workflow setting",
+    **dict.fromkeys(
+        [
+            "cache_size", "copy", "copy_X", "copy_x", "memory", "n_jobs", "pre_dispatch", "precompute",
+            "verbose", "verbose_interval",
+            *(f"{estimator}.{name}" for estimator in NEIGHBOUR_SEARCHES for name in ("algorithm", "leaf_size")),
+            "KMeans.algorithm",
+        ],
+        "computational setting",
+    ),
+}  # fmt: skip
+HYPERPARAMETER = "hyperparameter"
+# Defaults that are markers, not values: what the table says instead of showing them bare.
+SENTINEL_NOTES = {
+    "'deprecated'": "a marker, not a value: this parameter is deprecated and passing it at all warns",
+    "'warn'": "a marker, not a value: the default is changing and leaving it unset warns",
+}
+
+
+def setting_kind(estimator: str, name: str) -> str:
+    """What the taxonomy calls a constructor argument: hyperparameter, seed, computational or workflow setting."""
+    return SETTING_KINDS.get(f"{estimator}.{name}") or SETTING_KINDS.get(name, HYPERPARAMETER)
+
+
 def _table(value: dict[str, Any]) -> str:
+    """Set beside learned: changed settings shown, the ones left at their default folded (count shown)."""
     name = html.escape(value["estimator"])
-    params = "".join(
-        "<tr{cls}><td><code>{name}</code></td><td><code>{value}</code></td><td><code>{default}</code></td></tr>".format(
-            cls=' class="livevalues-changed"' if row["changed"] else "",
-            name=html.escape(row["name"]),
-            value=html.escape(row["value"]),
-            default=html.escape(row["default"]),
+    changed = [row for row in value["params"] if row["changed"]]
+    defaults = [row for row in value["params"] if not row["changed"]]
+    changed_rows = (
+        "".join(
+            f"<tr><td><code>{html.escape(row['name'])}</code></td><td>{_setting(row['value'])}</td>"
+            f"<td>{_setting(row['default'])}</td><td>{setting_kind(value['estimator'], row['name'])}</td></tr>"
+            for row in changed
         )
-        for row in value["params"]
+        or '<tr><td colspan="4">none: every setting is left at its default</td></tr>'
+    )
+    default_rows = "".join(
+        f"<tr><td><code>{html.escape(row['name'])}</code></td><td>{_setting(row['default'])}</td>"
+        f"<td>{setting_kind(value['estimator'], row['name'])}</td></tr>"
+        for row in defaults
+    )
+    folded = (
+        f'<details class="livevalues-defaults"><summary>{len(defaults)} setting{"s" if len(defaults) != 1 else ""}'
+        f" left at {'their' if len(defaults) != 1 else 'its'} default</summary>"
+        f"<table><thead><tr><th>Name</th><th>Default</th><th>Kind</th></tr></thead><tbody>{default_rows}</tbody></table>"
+        "</details>"
+        if defaults
+        else ""
     )
     learned = (
         "".join(
             f"<tr><td><code>{html.escape(row['name'])}</code></td><td>{html.escape(row['shape'])}</td>"
-            f"<td><code>{html.escape(row['sample'])}</code></td></tr>"
+            f"<td>{_sample_cell(row)}</td></tr>"
             for row in value["learned"]
         )
         or '<tr><td colspan="3">nothing: the estimator is not fitted</td></tr>'
     )
     return (
-        f'<div class="livevalues-set-learned">'
-        f"<table><caption>Set: <code>{name}.get_params()</code>, changed from the default in bold</caption>"
-        f"<thead><tr><th>Setting</th><th>Value</th><th>Default</th></tr></thead><tbody>{params}</tbody></table>"
-        f"<table><caption>Learned by <code>fit</code>: attributes ending in <code>_</code></caption>"
+        f'<div class="livevalues-set-learned"><div class="livevalues-set">'
+        f"<table><caption>Set: <code>{name}.get_params()</code>, {len(changed)} changed from the default</caption>"
+        f"<thead><tr><th>Name</th><th>Value</th><th>Default</th><th>Kind</th></tr></thead><tbody>{changed_rows}</tbody></table>"
+        f"{folded}</div>"
+        f'<div class="livevalues-learned"><table><caption>Set by <code>fit</code>: fitted attributes, the learned'
+        " parameters prediction reads and diagnostics it does not</caption>"
         f"<thead><tr><th>Attribute</th><th>Shape</th><th>Values</th></tr></thead><tbody>{learned}</tbody></table>"
-        f"</div>"
+        f"</div></div>"
     )
+
+
+def _setting(text: str) -> str:
+    """A setting's value as code, with what a marker default (`'deprecated'`) means beside it."""
+    note = SENTINEL_NOTES.get(text)
+    cell = f"<code>{html.escape(text)}</code>" if text else ""
+    return cell + (f'<br><span class="livevalues-note">{html.escape(note)}</span>' if note else "")
+
+
+def _sample_cell(row: dict[str, Any]) -> str:
+    if "sample" not in row:
+        return ""
+    return f'<code class="livevalues-sample">{html.escape(sample_text(row["sample"]))}</code>'
+
+
+def sample_text(node: Any, indent: int = 0) -> str:
+    """A table's sample of a value as Python would print it, each row of a matrix on its own line.
+
+    A level cut short ends in "…"; the shape beside it says how much there is.
+    """
+    if not isinstance(node, dict):
+        return code_text(node, grouped=indent == 0)
+    opening, closing = "()" if node["tuple"] else "[]"
+    parts = [sample_text(item, indent + 1) for item in node["items"]]
+    if len(parts) < node["length"]:
+        parts.append("…")
+    rows = any(isinstance(item, dict) for item in node["items"])
+    separator = ",\n" + " " * (indent + 1) if rows else ", "
+    return opening + separator.join(parts) + ("," if node["length"] == 1 and node["tuple"] else "") + closing
+
+
+def code_text(value: Any, *, grouped: bool = True) -> str:
+    """A scalar as a table shows it: numbers in the site's style, strings quoted as Python quotes them."""
+    if isinstance(value, float):
+        return rounded(value, grouped=grouped)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return whole(value, grouped=grouped)
+    return repr(value) if isinstance(value, str) else str(value)
 
 
 def _figure(svg: str, alt: str) -> str:
@@ -184,11 +322,18 @@ def summarize_block(value: dict[str, Any], spec: str | None) -> str:
     """A block as plain text, for snapshots whose diffs a reviewer can read."""
     kind = value["kind"]
     if kind == "table":
+        estimator = value["estimator"]
         params = [
-            f"set {row['name']} = {row['value']}" + (" (changed)" if row["changed"] else "") for row in value["params"]
+            f"set {row['name']} = {row['value']}" + (" (changed)" if row["changed"] else "")
+            + f" [{setting_kind(estimator, row['name'])}]"
+            + (f" ({SENTINEL_NOTES[row['value']]})" if row["value"] in SENTINEL_NOTES else "")
+            for row in value["params"]
+        ]  # fmt: skip
+        learned = [
+            f"learned {row['name']} {row['shape']}" + (f" {sample_text(row['sample'])}" if "sample" in row else "")
+            for row in value["learned"]
         ]
-        learned = [f"learned {row['name']} {row['shape']} {row['sample']}" for row in value["learned"]]
-        return "\n".join([value["estimator"], *params, *learned])
+        return "\n".join([estimator, *params, *learned])
     if kind == "figure":
         return f"figure: {spec}"
     return str(value.get("text", ""))
