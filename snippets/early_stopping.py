@@ -140,8 +140,5 @@ score_ax.set_xlabel("epoch")
 score_ax.set_ylabel("validation accuracy")
 score_ax.legend(fontsize="small", loc="lower right")
 fig.tight_layout()
-# The SVG is cropped to what is drawn; an invisible frame over the whole figure makes that the figure
-# itself, so the SVG's size cannot depend on the last bit of a text measurement (it did, by a kernel).
-fig.add_artist(plt.Rectangle((0, 0), 1, 1, transform=fig.transFigure, fill=False, edgecolor="none"))
 figure = fig
 # --8<-- [end:plot]

@@ -70,9 +70,6 @@ ax.set_xlabel("alpha (fitted in this order, left to right)")
 ax.set_ylabel("iterations (n_iter_)")
 ax.legend(fontsize="small")
 fig.tight_layout()
-# The SVG is cropped to what is drawn; an invisible frame over the whole figure makes that the figure
-# itself, so the SVG's size cannot depend on the last bit of a text measurement (it did, by a kernel).
-fig.add_artist(plt.Rectangle((0, 0), 1, 1, transform=fig.transFigure, fill=False, edgecolor="none"))
 figure = fig
 # --8<-- [end:plot]
 

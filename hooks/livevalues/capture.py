@@ -252,12 +252,32 @@ def figure_svg(figure: Any, salt: str) -> str:
     buffer = io.StringIO()
     svg_id = salt.replace(".", "-")
     with matplotlib.rc_context({"svg.hashsalt": salt, "svg.id": svg_id}):
-        figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+        figure.savefig(buffer, format="svg", bbox_inches=_stable_crop(figure), metadata={"Date": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML declaration and DOCTYPE
     svg = svg.replace("*{stroke", f"#{svg_id} *{{stroke")  # matplotlib's style would reach the whole page
     svg = _renumber_ids(svg, svg_id)
     return re.sub(INK, "currentColor", svg, flags=re.I)
+
+
+CROP_GRID = 1 / 16  # inches
+
+
+def _stable_crop(figure: Any) -> Any:
+    """matplotlib's tight crop with its padding, rounded outwards to a 1/16-inch grid.
+
+    The tight crop's edges come from text measurements whose last bits depend on the CPU's kernels:
+    one bit changed a figure's SVG size under AVX-512. On a grid, the size is the same everywhere.
+    """
+    import matplotlib
+    from matplotlib.transforms import Bbox
+
+    figure.draw_without_rendering()
+    tight = figure.get_tightbbox().padded(matplotlib.rcParams["savefig.pad_inches"])
+    x0, y0, x1, y1 = (edge / CROP_GRID for edge in tight.extents)
+    return Bbox.from_extents(
+        math.floor(x0) * CROP_GRID, math.floor(y0) * CROP_GRID, math.ceil(x1) * CROP_GRID, math.ceil(y1) * CROP_GRID
+    )
 
 
 GENERATED_ID = re.compile(r"\b([pmh])([0-9a-f]{10})\b")
