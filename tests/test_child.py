@@ -123,3 +123,37 @@ def test_the_child_module_does_not_load_the_scientific_stack() -> None:
         env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")},
     )
     assert done.stdout.strip() == "False"
+
+
+def test_the_worker_finds_the_same_stale_importers_as_the_child_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker finds them before the fork, in the child's working folder: the same as the child's scan."""
+    from livevalues import child
+
+    root, scratch = tmp_path / "project", tmp_path / "scratch"
+    (root / "snippets").mkdir(parents=True)
+    scratch.mkdir()
+    folder = str(root / "snippets")
+    entries = [
+        folder,
+        folder + "/",
+        str(root) + "/./snippets",
+        str(tmp_path / "elsewhere" / ".." / "project" / "snippets"),
+        "../project/snippets",  # relative: to the child's working folder
+        "/" + folder,  # "//..." is a path of its own, not under the root
+        str(tmp_path / ".hidden" / "x"),
+        str(tmp_path / "projectile"),
+        "snippets",
+        "",
+        str(root),
+        sys.prefix,
+        folder + "/__pycache__",  # a folder named so: only files inside one are left out
+    ]
+    monkeypatch.setattr(sys, "path_importer_cache", dict.fromkeys(entries))
+    monkeypatch.chdir(scratch)
+    own = str(root / "snippets" / "a.py")
+    scanned = [entry for entry in entries if child._project_file(entry or ".", str(root), own) is not None]
+    assert scanned == [*entries[:5], str(root), folder + "/__pycache__"]
+    monkeypatch.chdir(tmp_path)  # the worker runs elsewhere
+    assert child.stale_importers(str(root), own, str(scratch)) == scanned

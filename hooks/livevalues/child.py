@@ -51,13 +51,21 @@ class BoundedWriter(io.StringIO):
 
 
 def run(
-    path: str, source: str, root: str, scratch: str, limits: Limits, report: int, is_notebook: bool = False
+    path: str,
+    source: str,
+    root: str,
+    scratch: str,
+    limits: Limits,
+    report: int,
+    is_notebook: bool = False,
+    stale: list[str] | None = None,
 ) -> None:
     """In the child: run `source` (the file at `path` as submitted) in `scratch`; report to fd `report`.
 
     The report is (status, values or error, inputs): the project files it read, with the hash of
     what it read. A notebook (`is_notebook`) runs cell by cell; its values include `notebook`, the
-    executed .ipynb.
+    executed .ipynb. `stale`: `stale_importers(root, path, scratch)`, if the parent found them
+    before the fork.
     """
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # C-level chatter (libsvm's verbose) must not reach MkDocs' console
@@ -68,15 +76,13 @@ def run(
     stdout = BoundedWriter(limits.max_output)
     sys.stdout = stdout
     sys.stderr = io.StringIO()
-    import matplotlib.pyplot as plt  # loaded already in a fork of the forkserver
-
-    plt.rcParams.update(capture.FIGURE_STYLE)  # a notebook's figures too: inline in a page, they follow its scheme
+    style_figures()  # a notebook's figures too: inline in a page, they follow its scheme
     _limit_memory(limits.max_memory_mb)
     # On a timeout the parent sends SIGUSR1 first: the stack written here says where the snippet was stuck.
     faulthandler.register(signal.SIGUSR1, file=open(STACK_FILE, "w"), all_threads=False)  # noqa: SIM115
     # Tracebacks quote the lines that ran, even if the file has been edited since.
     linecache.cache[path] = (len(source), None, source.splitlines(keepends=True), path)
-    inputs = _record_inputs(Path(root), Path(path))
+    inputs = _record_inputs(Path(root), Path(path), stale)
     warnings.simplefilter("error")
     try:
         if is_notebook:
@@ -100,6 +106,23 @@ def run(
         message = ("error", describe_error(error, root, limits), dict(inputs))
     with os.fdopen(report, "wb") as out:
         out.write(pickle.dumps(message))
+
+
+_styled = False  # this process (or the worker it was forked from) has set the figure style
+
+
+def style_figures() -> None:
+    """matplotlib's settings to the site's figure style (`capture.FIGURE_STYLE`), once per process.
+
+    The worker calls it before its first fork, so a snippet's process inherits the style instead
+    of validating ten settings again (about 0.2 ms per snippet).
+    """
+    global _styled
+    if not _styled:
+        import matplotlib.pyplot as plt  # loaded already in a fork of the forkserver
+
+        plt.rcParams.update(capture.FIGURE_STYLE)
+        _styled = True
 
 
 def _run_script(path: str, source: str) -> dict[str, Any]:
@@ -127,7 +150,37 @@ NOT_INPUTS = tuple(
 )
 
 
-def _record_inputs(root: Path, snippet: Path) -> dict[str, str]:
+def stale_importers(root: str, snippet: str, cwd: str) -> list[str]:
+    """The import system's cached finders for project folders (seen by the forkserver, before the
+    hook of `_record_inputs` existed): `_record_inputs` drops them, so that imports from there are
+    recorded. Run in `cwd` (the snippet's scratch folder, where relative entries point).
+
+    The worker finds them before it forks: the same answer (the fork has the same cache), and the
+    snippet's process does not touch the ~160 cached path strings, each a page it would copy.
+    """
+    top, own = str(Path(root)), str(Path(snippet))
+    return [
+        entry
+        for entry in list(sys.path_importer_cache)
+        if not _outside(entry, top) and _project_file(os.path.join(cwd, entry or "."), top, own) is not None
+    ]
+
+
+def _project_file(path: str, top: str, own: str) -> str | None:
+    """`path` relative to `top` if a result may depend on it; None otherwise (string tests only:
+    this runs for every file a snippet opens)."""
+    path = os.path.abspath(path)
+    if (
+        not _under(path, top)
+        or any(_under(path, folder) for folder in NOT_INPUTS)
+        or f"{os.sep}__pycache__{os.sep}" in path
+        or path == own
+    ):
+        return None
+    return Path(os.path.relpath(path, top)).as_posix()
+
+
+def _record_inputs(root: Path, snippet: Path, stale: list[str] | None = None) -> dict[str, str]:
     """Project files the snippet reads, imports or looks for: what its result depends on.
 
     Each maps to the sha256 of the bytes read, taken when the snippet read them, so a file edited
@@ -141,17 +194,7 @@ def _record_inputs(root: Path, snippet: Path) -> dict[str, str]:
     reading = False  # the hook reads files itself: those reads must not be recorded again
 
     def project_file(path: str) -> str | None:
-        """`path` relative to the root if the result may depend on it; None otherwise (string tests only:
-        this runs for every file opened)."""
-        path = os.path.abspath(path)
-        if (
-            not _under(path, top)
-            or any(_under(path, folder) for folder in NOT_INPUTS)
-            or f"{os.sep}__pycache__{os.sep}" in path
-            or path == own
-        ):
-            return None
-        return Path(os.path.relpath(path, top)).as_posix()
+        return _project_file(path, top, own)
 
     def record(path: str, data: bytes | None = None) -> None:
         nonlocal reading
@@ -208,11 +251,23 @@ def _record_inputs(root: Path, snippet: Path) -> dict[str, str]:
         return Finder(folder, (SourceLoader, importlib.machinery.SOURCE_SUFFIXES))
 
     sys.path_hooks.insert(0, path_hook)
-    for entry in list(sys.path_importer_cache):  # folders the forkserver saw before this hook existed
-        if project_file(entry or ".") is not None:
-            del sys.path_importer_cache[entry]
+    for entry in stale_importers(top, own, os.getcwd()) if stale is None else stale:
+        del sys.path_importer_cache[entry]  # folders the forkserver saw before this hook existed
     sys.addaudithook(hook)
     return inputs
+
+
+def _outside(entry: str, top: str) -> bool:
+    """True if `entry` is certainly not under `top` (absolute, normalised), by string tests alone: an
+    absolute path with no `.` or `..` part and no doubled separator normalises to itself."""
+    padded = entry + os.sep
+    return (
+        entry.startswith(os.sep)
+        and not entry.startswith(top)
+        and f"{os.sep}.{os.sep}" not in padded
+        and f"{os.sep}..{os.sep}" not in padded
+        and os.sep * 2 not in entry
+    )
 
 
 def _under(path: str, folder: str) -> bool:

@@ -51,6 +51,7 @@ def serve(connection: Connection, replacing: Sequence[int] | None = None) -> Non
         multiprocessing.forkserver._forkserver._forkserver_alive_fd = None  # type: ignore[attr-defined]
     if replacing is not None:
         processes.kill_descendants(os.getppid(), keep={os.getpid(), *replacing})
+    child.style_figures()  # once here, inherited by every fork
     gc.freeze()  # the warm objects stay out of every fork's garbage collections: fewer pages copied
     processes.use_huge_pages()  # after the freeze, which writes to every object: fewer page tables to copy
     while True:
@@ -74,6 +75,8 @@ def run_in_fork(
     if is_notebook:
         notebook.preload()  # once per worker: later notebooks fork with jupytext and nbformat loaded
     scratch = tempfile.mkdtemp(prefix=f"livevalues-{path.stem}-")
+    # the child's working folder: os.getcwd() there is the real path
+    stale = child.stale_importers(root, str(path), os.path.realpath(scratch))
     report_reader, report_writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: it never returns, whatever the snippet does
@@ -83,7 +86,7 @@ def run_in_fork(
             processes.die_with_parent()  # a snippet that kills its worker ends too
             connection.close()
             os.close(report_reader)
-            child.run(str(path), source, root, scratch, limits, report_writer, is_notebook)
+            child.run(str(path), source, root, scratch, limits, report_writer, is_notebook, stale)
             code = 0
         finally:
             os._exit(code)
