@@ -182,6 +182,8 @@ def test_a_table_with_nothing_changed_says_so_and_one_with_everything_changed_fo
         ("LinearRegression", "tol", "hyperparameter"),  # an optimisation hyperparameter
         ("SVC", "random_state", "seed"),
         ("SVC", "cache_size", "computational setting"),
+        ("SVC", "shrinking", "computational setting"),  # same dual_coef_, intercept_ and predictions
+        ("SVC", "decision_function_shape", "computational setting"),  # only the shape of an output
         ("MLPClassifier", "verbose", "computational setting"),
         ("MLPClassifier", "warm_start", "workflow setting"),
         ("KNeighborsClassifier", "algorithm", "computational setting"),
@@ -202,13 +204,28 @@ def test_a_marker_default_is_explained_not_shown_bare() -> None:
 
 
 def test_one_number_style_for_floats() -> None:
-    assert [rounded(x) for x in (13_800.0, 0.000123456, -0.00001, 999_990.0, -0.0)] == [
+    assert [rounded(x) for x in (13_800.0, 0.000123456, -0.00001, 999_990.5, -0.0)] == [
         "13,800",
         "0.0001235",
         "-1e-05",
         "1,000,000",
         "0",
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (0.99996, "1.000"),  # not "1": a rounded accuracy must not read as perfect
+        (-2.99999, "-3.000"),
+        (1.0, "1"),  # exactly one
+        (2_999_999.0, "2,999,999"),  # a whole float is a count: every digit, never "3,000,000"
+        (123_456_789.0, "123,456,789"),
+        (13_812.5, "13,810"),  # not whole: 4 significant digits
+    ],
+)
+def test_a_rounded_float_never_reads_as_exact(value: float, shown: str) -> None:
+    assert rounded(value) == shown
 
 
 def test_unfitted_estimator_says_so() -> None:
@@ -298,3 +315,10 @@ def test_text_that_looks_like_a_placeholder_is_not_one_in_the_html() -> None:
     plt.close(figure)
     assert "%{" not in svg
     assert "&#37;{a.b}" in svg
+
+
+def test_control_characters_and_bidi_overrides_show_as_escapes() -> None:
+    """Raw, a NUL makes the page a binary file and U+202E reverses the text after it."""
+    text = {"kind": "scalar", "value": "a\u202eb\x00c\td"}
+    assert format_value(text, "s") == "a\\u202eb\\x00c\td"
+    assert format_value(text) == repr("a\u202eb\x00c\td")

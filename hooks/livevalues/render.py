@@ -21,6 +21,8 @@ ALIGN = set("<>=^")
 MAX_SPEC_NUMBER = 100  # width and precision: wider than any number a page shows
 GROUPED_FROM = 1_000  # a lone number groups its thousands (1,797); one in a list does not: commas separate items
 LARGEST_WRITTEN_OUT = 1e15  # beyond this, digits written out stop being readable: Python's exponent
+EXACT_WHOLE = 2**53  # a whole float below this is an exact integer, shown with all its digits
+INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 NEGATIVE_ZERO = re.compile(r"^-(?=0(\.0*)?(e[+-]?\d+)?%?$)")
 
 
@@ -38,9 +40,9 @@ def format_value(value: dict[str, Any], spec: str | None = None, *, as_code: boo
     kind = value["kind"]
     quoted = as_code and is_code(value, spec)
     if kind == "scalar":
-        return _format_scalar(value["value"], spec, quoted=quoted)
+        return visible(_format_scalar(value["value"], spec, quoted=quoted))
     if kind == "list":
-        return _format_sequence(value, spec, quoted=quoted)
+        return visible(_format_sequence(value, spec, quoted=quoted))
     if kind in BLOCK_KINDS:
         raise FormatError(f"is a {_block_name(kind)}: put the placeholder on a line of its own")
     if kind == "notebook":
@@ -48,6 +50,12 @@ def format_value(value: dict[str, Any], spec: str | None = None, *, as_code: boo
     if value.get("reason"):
         raise FormatError(f"cannot be shown: {value['reason']}")
     raise FormatError(f"is a {value['type']}, which a page cannot show; compute a number, list or estimator from it")
+
+
+def visible(text: str) -> str:
+    """Control characters and bidi overrides as their escapes (`\\x00`, `\\u202e`), as `repr` shows them:
+    raw, a NUL makes the page a binary file and an override reverses the text around it."""
+    return INVISIBLE.sub(lambda match: match[0].encode("unicode_escape").decode("ascii"), text)
 
 
 def is_code(value: dict[str, Any], spec: str | None) -> bool:
@@ -87,9 +95,13 @@ def rounded(value: float, *, grouped: bool = True) -> str:
     grouped unless it sits in a list. Small numbers keep Python's exponent (`6.4e-07`), as in the
     code that sets them. Never "-0".
     """
+    if value.is_integer() and abs(value) < EXACT_WHOLE:
+        return whole(int(value), grouped=grouped)  # a count held as a float: every digit is exact
     text = format(value, ".4g")
     if abs(value) < LARGEST_WRITTEN_OUT and ("e+" in text or (grouped and abs(value) >= GROUPED_FROM)):
         text = format(float(text), ",.0f" if grouped else ".0f")  # 4 significant digits leave no decimals here
+    elif text.lstrip("-").isdigit() and abs(float(text)) < 1_000:
+        text = format(value, "#.4g")  # 0.99996 is `1.000`, never `1`, which would read as exact
     return positive_zero(text)
 
 
@@ -206,6 +218,8 @@ SETTING_KINDS = {
         [
             "cache_size", "copy", "copy_X", "copy_x", "memory", "n_jobs", "pre_dispatch", "precompute",
             "verbose", "verbose_interval",
+            # SVC and friends: a speed heuristic, and the shape decision_function returns.
+            "shrinking", "decision_function_shape",
             *(f"{estimator}.{name}" for estimator in NEIGHBOUR_SEARCHES for name in ("algorithm", "leaf_size")),
             "KMeans.algorithm",
         ],
