@@ -322,3 +322,20 @@ def test_control_characters_and_bidi_overrides_show_as_escapes() -> None:
     text = {"kind": "scalar", "value": "a\u202eb\x00c\td"}
     assert format_value(text, "s") == "a\\u202eb\\x00c\td"
     assert format_value(text) == repr("a\u202eb\x00c\td")
+
+
+@pytest.mark.parametrize(
+    ("obj", "shown"),
+    [
+        (
+            np.ones((2000, 2000)),
+            "[[1, 1, 1, …, 1, 1], [1, 1, 1, …, 1, 1], [1, 1, 1, …, 1, 1], …, "
+            "[1, 1, 1, …, 1, 1], [1, 1, 1, …, 1, 1]] (shape (2000, 2000))",
+        ),
+        (np.zeros((3, 20)), "[[0, 0, 0, …, 0, 0], [0, 0, 0, …, 0, 0], [0, 0, 0, …, 0, 0]] (shape (3, 20))"),
+        ([np.zeros(3), np.ones(20)], "[[0, 0, 0], [1, 1, 1, …, 1, 1] (20 values)]"),  # ragged: no shape
+        (np.arange(3e6), "[0, 1, 2, …, 2999998, 2999999] (3,000,000 values)"),  # never 3000000 twice
+    ],
+)
+def test_a_cut_array_says_its_shape_once(obj: object, shown: str) -> None:
+    assert format_value(to_value(obj)) == shown

@@ -74,18 +74,46 @@ def _holds_text(node: Any) -> bool:
 
 
 def _format_sequence(node: dict[str, Any], spec: str | None, *, quoted: bool) -> str:
-    """A list, tuple or array inline, each level cut to its ends: `[0, 1, 2, …, 98, 99] (100 values)`."""
-    items = [
-        _format_sequence(item, spec, quoted=quoted)
-        if isinstance(item, dict)
-        else _format_scalar(item, spec, quoted=quoted, grouped=False)
-        for item in node["items"]
-    ]
+    """A list, tuple or array inline, each level cut to its ends: `[0, 1, 2, …, 98, 99] (100 values)`;
+    a cut matrix says its shape once, after it: `[[1, 1, 1, …, 1, 1], …] (shape (2000, 2000))`."""
+    shape = _shape(node)
+    ragged = len(shape) == 1 and any(isinstance(item, dict) for item in node["items"])
+    text, cut = _sequence_text(node, spec, quoted=quoted, rows_say_length=ragged)
+    if not cut:
+        return text
+    return text + (f" ({node['length']:,} values)" if len(shape) == 1 else f" (shape {shape})")
+
+
+def _sequence_text(
+    node: dict[str, Any], spec: str | None, *, quoted: bool, rows_say_length: bool = False
+) -> tuple[str, bool]:
+    """The text of a sequence without its length, and whether any level of it was cut. Rows of
+    unequal lengths (a list of arrays) have no shape to say: each cut row says its own length."""
+    items, cut = [], False
+    for item in node["items"]:
+        if isinstance(item, dict) and rows_say_length:
+            items.append(_format_sequence(item, spec, quoted=quoted))
+        elif isinstance(item, dict):
+            text, inner_cut = _sequence_text(item, spec, quoted=quoted)
+            items.append(text)
+            cut = cut or inner_cut
+        else:
+            items.append(_format_scalar(item, spec, quoted=quoted, grouped=False))
     length = node["length"]
     opening, closing = "()" if node.get("tuple") else "[]"
     if length > SHOWN_ITEMS or len(items) < length:
-        return opening + ", ".join(items[:3]) + ", …, " + ", ".join(items[-2:]) + f"{closing} ({length:,} values)"
-    return opening + ", ".join(items) + ("," if length == 1 and opening == "(" else "") + closing
+        return opening + ", ".join(items[:3]) + ", …, " + ", ".join(items[-2:]) + closing, True
+    return opening + ", ".join(items) + ("," if length == 1 and opening == "(" else "") + closing, cut
+
+
+def _shape(node: dict[str, Any]) -> tuple[int, ...]:
+    """(rows, columns, …) while every item of a level is a sequence of one length; (length,) otherwise."""
+    items = node["items"]
+    if items and all(isinstance(item, dict) for item in items):
+        inner = {_shape(item) for item in items}
+        if len(inner) == 1:
+            return (node["length"], *inner.pop())
+    return (node["length"],)
 
 
 def rounded(value: float, *, grouped: bool = True) -> str:
