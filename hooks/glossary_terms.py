@@ -117,11 +117,33 @@ def plain_text(markdown_text: str) -> str:
     return re.sub(r"\s+", " ", "".join(parser.parts)).strip()
 
 
-def split_front_matter(source: str) -> tuple[dict[str, Any], str, int]:
-    """(front matter, body, number of lines the front matter takes)."""
+def split_front_matter(source: str, label: str = "", first_line: int = 1) -> tuple[dict[str, Any], str, int]:
+    """(front matter, body, number of lines the front matter takes).
+
+    Front matter that is not YAML is a TermError at `label`:line, the line the YAML error points at
+    (`first_line` is the line `source` starts at; the front matter's text starts after its `---`).
+    """
     text, body, lines = syntax.split_front_matter(source)
-    meta = yaml.safe_load(text) or {} if text else {}
+    try:
+        meta = yaml.safe_load(text) or {} if text else {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
+        line = first_line + 1 + (mark.line if mark is not None else 0)
+        what = ", ".join(
+            str(part) for part in (getattr(error, "context", None), getattr(error, "problem", None)) if part
+        )
+        raise TermError(f"{label}:{line}", f"front matter is not valid YAML: {what or error}") from None
     return (meta if isinstance(meta, dict) else {}), body, lines
+
+
+def _front_matter_line(source: str, key: str, first_line: int) -> int:
+    """The line of `key:` in the front matter (the file's first line when it is not found)."""
+    for number, text in enumerate(source.splitlines()[1:], 1):
+        if text.strip() == "---":
+            break
+        if re.match(rf"{re.escape(key)}\s*:", text):
+            return first_line + number
+    return first_line
 
 
 def title_words(title: str) -> list[str]:
@@ -143,7 +165,7 @@ def extract_term(src: str, source: str, *, is_term: bool, source_path: str = "",
     `first_line` the line of that file the text starts at.
     """
     label = f"docs/{source_path or src}"
-    meta, body, offset = split_front_matter(source)
+    meta, body, offset = split_front_matter(source, label, first_line)
     lines = body.splitlines()
     titles = [heading for heading in syntax.headings(body) if heading.level == 1]
     if not titles:
@@ -167,11 +189,12 @@ def extract_term(src: str, source: str, *, is_term: bool, source_path: str = "",
             "to the next paragraph",
         )
     extra = meta.get("terms", [])
+    terms_line = f"{label}:{_front_matter_line(source, 'terms', first_line)}"
     if not isinstance(extra, list) or not all(isinstance(word, str) for word in extra):
-        raise TermError(f"{label}:1", "front matter `terms:` must be a list of words")
+        raise TermError(terms_line, "front matter `terms:` must be a list of words")
     bad = [word for word in extra if not _PLAIN_TERM.match(word)]
     if bad:
-        raise TermError(f"{label}:1", f"front matter `terms:` {bad}: use letters, digits, spaces and hyphens only")
+        raise TermError(terms_line, f"front matter `terms:` {bad}: use letters, digits, spaces and hyphens only")
     title = plain_text(raw_title)
     words = tuple(dict.fromkeys([*title_words(title), *extra])) if is_term else ()
     return Term(src, title, anchor, plain_text(paragraph), line, words, tuple(extra), source_path)

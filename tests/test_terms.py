@@ -125,9 +125,31 @@ def test_a_computed_value_in_the_definition_is_reported_at_its_line() -> None:
         extract_term("models/x.md", "# X { #x }\n\n**X learns %{x.n} things.**\n", is_term=True)
 
 
-def test_bad_front_matter_terms_are_reported() -> None:
-    with pytest.raises(TermError, match=r"^docs/x\.md:1: front matter `terms:` \['a\]b'\]"):
-        extract_term("x.md", "---\nterms: ['a]b']\n---\n# X\n\nX is.\n", is_term=True)
+@pytest.mark.parametrize(
+    ("front_matter", "error"),
+    [
+        ("terms: ['a]b']", r"^docs/x\.md:2: front matter `terms:` \['a\]b'\]"),
+        ("title: X\nterms: thing", r"^docs/x\.md:3: front matter `terms:` must be a list of words$"),
+        (
+            "title: X\nterms: [epochs",
+            r"^docs/x\.md:3: front matter is not valid YAML: while parsing a flow sequence, "
+            r"expected ',' or '\]', but got '<stream end>'$",
+        ),
+        (
+            "title: X\n  bad: indent",
+            r"^docs/x\.md:3: front matter is not valid YAML: mapping values are not allowed here$",
+        ),
+    ],
+)
+def test_bad_front_matter_is_reported_at_its_line(front_matter: str, error: str) -> None:
+    with pytest.raises(TermError, match=error):
+        extract_term("x.md", f"---\n{front_matter}\n---\n# X\n\nX is.\n", is_term=True)
+
+
+def test_malformed_front_matter_is_a_term_error_of_its_page_not_a_crash() -> None:
+    terms, errors = collect_terms({"a.md": "---\nterms: [epochs\n---\n# A\n\nA is.\n", "b.md": "# B\n\nB is.\n"})
+    assert [term.src for term in terms] == ["b.md"]
+    assert [error.location for error in errors] == ["docs/a.md:2"]
 
 
 @pytest.mark.parametrize(
