@@ -146,6 +146,18 @@ def _front_matter_line(source: str, key: str, first_line: int) -> int:
     return first_line
 
 
+def case_sensitive(word: str) -> bool:
+    """Whether `word` links only as written: an acronym, with a capital after its first letter
+    ("SVM", "MLP", "SVMs"), where another case is often an ordinary word. Every other term word
+    matches in any case ("Epochs" at a sentence start is "epochs")."""
+    return any(char.isupper() for char in word[1:])
+
+
+def word_key(word: str) -> str:
+    """The key two term words are the same by: as written for an acronym, else casefolded."""
+    return word if case_sensitive(word) else word.casefold()
+
+
 def title_words(title: str) -> list[str]:
     """The words a title offers as term links: "Neural network (MLP)" -> Neural network, neural network."""
     base = re.sub(r"\s*\([^)]*\)", "", title).strip()
@@ -196,6 +208,17 @@ def extract_term(src: str, source: str, *, is_term: bool, source_path: str = "",
     if bad:
         raise TermError(terms_line, f"front matter `terms:` {bad}: use letters, digits, spaces and hyphens only")
     title = plain_text(raw_title)
+    seen: dict[str, str] = {}
+    for word in title_words(title):
+        seen.setdefault(word_key(word), word)
+    for word in extra:
+        if word_key(word) in seen:
+            raise TermError(
+                terms_line,
+                f"front matter `terms:` {word!r} is {seen[word_key(word)]!r} again: term words match in any case "
+                "(acronyms as written), so list each name once",
+            )
+        seen[word_key(word)] = word
     words = tuple(dict.fromkeys([*title_words(title), *extra])) if is_term else ()
     return Term(src, title, anchor, plain_text(paragraph), line, words, tuple(extra), source_path)
 
@@ -238,20 +261,21 @@ def collect_terms(
             found.append(error)
     terms: list[Term] = []
     errors = [error for error in found if isinstance(error, TermError)]
-    owner: dict[str, Term] = {}
+    owner: dict[str, Term] = {}  # casefolded: "Epochs" is "epochs", "svm" is "SVM"
     for term in found:
         if not isinstance(term, Term):
             continue
         for word in term.words:
-            if word in owner:
+            key = word.casefold()
+            if key in owner and owner[key] is not term:
                 errors.append(
                     TermError(
                         f"docs/{term.source or term.src}:{term.line}",
-                        f"term word {word!r} is already the term of docs/{owner[word].src}; "
+                        f"term word {word!r} is already the term of docs/{owner[key].src}; "
                         "remove it from one page's title or `terms:`",
                     )
                 )
-            owner.setdefault(word, term)
+            owner.setdefault(key, term)
         terms.append(term)
     return terms, errors
 

@@ -20,7 +20,7 @@ import re
 import xml.etree.ElementTree as etree
 from urllib.parse import urlsplit
 
-from glossary_terms import Term
+from glossary_terms import Term, case_sensitive
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
@@ -43,10 +43,18 @@ class TermIndex:
 
     def __init__(self, terms: list[Term]) -> None:
         self.by_src = {term.src: term for term in terms}
-        self.by_word = {word: term for term in terms for word in term.words}
-        words = sorted(self.by_word, key=len, reverse=True)  # the longest name wins: "Hyperparameter search"
-        # A word is whole: not part of a longer word or hyphenated compound ("parameter" in "hyperparameter").
-        self.pattern = re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, words))})(?![\w-])") if words else None
+        # Casefolded (no two pages share a word in any case): a word matches in any case ("Epochs"),
+        # an acronym only as written ("SVM"), see glossary_terms.case_sensitive.
+        self.by_word = {word.casefold(): term for term in terms for word in term.words}
+        words = sorted({word for term in terms for word in term.words}, key=len, reverse=True)
+        # The longest name wins ("Hyperparameter search"); a word is whole: not part of a longer word
+        # or hyphenated compound ("parameter" in "hyperparameter").
+        names = "|".join(re.escape(word) if case_sensitive(word) else f"(?i:{re.escape(word)})" for word in words)
+        self.pattern = re.compile(rf"(?<![\w-])(?:{names})(?![\w-])") if words else None
+
+    def term(self, text: str) -> Term:
+        """The term a matched text names."""
+        return self.by_word[text.casefold()]
 
 
 class TermLinker(Treeprocessor):  # type: ignore[misc]  # Markdown ships no type hints
@@ -55,7 +63,8 @@ class TermLinker(Treeprocessor):  # type: ignore[misc]  # Markdown ships no type
     def __init__(self, md: Markdown, index: TermIndex, page: str) -> None:
         super().__init__(md)
         self.page = page
-        self.by_src, self.by_word, self.pattern = index.by_src, index.by_word, index.pattern
+        self.index = index
+        self.by_src, self.pattern = index.by_src, index.pattern
         self.linked: set[str] = set()  # terms linked in the current section
         self.raw_depth = 0  # how many raw HTML tags of SKIP_TAGS are open at this point of the text
 
@@ -93,7 +102,7 @@ class TermLinker(Treeprocessor):  # type: ignore[misc]  # Markdown ships no type
         made: list[etree.Element] = []
         cursor = 0
         for match in self._matches(text):
-            term = self.by_word[match.group(0)]
+            term = self.index.term(match.group(0))
             if term.src == self.page or term.src in self.linked:
                 continue
             self.linked.add(term.src)

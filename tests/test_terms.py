@@ -177,6 +177,40 @@ def test_a_word_two_pages_claim_is_an_error() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "error"),
+    [
+        ("# Epoch\n\nAn epoch.\n", "---\nterms: [Epochs, epoch]\n---\n# LR\n\nA rate.\n", "'epoch'"),
+        (
+            "---\nterms: [epochs]\n---\n# Epoch\n\nAn epoch.\n",
+            "---\nterms: [Epochs]\n---\n# LR\n\nA rate.\n",
+            "'Epochs'",
+        ),
+        ("---\nterms: [SVM]\n---\n# Machine\n\nA machine.\n", "---\nterms: [svm]\n---\n# LR\n\nA rate.\n", "'svm'"),
+    ],
+)
+def test_a_word_two_pages_claim_in_any_case_is_an_error(a: str, b: str, error: str) -> None:
+    _, errors = collect_terms({"a.md": a, "b.md": b})
+    assert [str(found) for found in errors] == [
+        f"docs/b.md:6: term word {error} is already the term of docs/a.md; remove it from one page's title or `terms:`"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("terms", "error"),
+    [("[epochs, Epochs]", "'Epochs' is 'epochs' again"), ("[epoch]", "'epoch' is 'Epoch' again")],
+)
+def test_a_case_variant_in_terms_is_redundant(terms: str, error: str) -> None:
+    with pytest.raises(TermError, match=rf"^docs/x\.md:2: front matter `terms:` {error}: term words match in any case"):
+        extract_term("x.md", f"---\nterms: {terms}\n---\n# Epoch\n\nAn epoch.\n", is_term=True)
+
+
+def test_acronyms_may_list_their_lowercase_form_and_plural() -> None:
+    term = extract_term("x.md", "---\nterms: [SVMs, svm]\n---\n# SVM\n\nAn SVM.\n", is_term=True)
+    assert term is not None
+    assert term.words == ("SVM", "SVMs", "svm")
+
+
 NOTEBOOK = """# %% [markdown]
 # # Exploring widgets
 #
@@ -243,6 +277,40 @@ def test_the_first_mention_in_each_section_links_to_the_term() -> None:
         f"<p>A {widget}, two widgets and a {gadget}.</p>\n<p>Another widget.</p>\n"
         f'<h2 id="next">Next</h2>\n<p>A {widget} again.</p>'
     )
+
+
+ACRONYM = Term("models/svm.md", "SVM", "svm", "An SVM.", 3, ("SVM", "SVMs"))
+WIDGET_SET = Term("glossary/widget-set.md", "Widget set", "widget-set", "A set.", 3, ("Widget set", "widget set"))
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        (
+            "Widgets are fine.",
+            '<p><a class="term-link" href="../glossary/widget.md" title="A widget is a thing.">Widgets</a> are fine.</p>',
+        ),
+        (
+            "WIDGET, widget.",
+            '<p><a class="term-link" href="../glossary/widget.md" title="A widget is a thing.">WIDGET</a>, widget.</p>',
+        ),
+        (
+            "Gadget Set here.",
+            '<p><a class="term-link" href="gadget.md" title="A &quot;gadget&quot; holds widgets.">Gadget Set</a> here.</p>',
+        ),
+        (
+            "A WIDGET SET.",
+            '<p>A <a class="term-link" href="../glossary/widget-set.md" title="A set.">WIDGET SET</a>.</p>',
+        ),
+        (
+            "svm and Svm, then SVMs.",
+            '<p>svm and Svm, then <a class="term-link" href="svm.md" title="An SVM.">SVMs</a>.</p>',
+        ),
+    ],
+)
+def test_term_words_match_in_any_case_but_acronyms_only_as_written(text: str, html: str) -> None:
+    extensions = [TermLinks([*TERMS_, ACRONYM, WIDGET_SET], "models/other.md")]
+    assert markdown.markdown(text, extensions=extensions) == html
 
 
 @pytest.mark.parametrize(
