@@ -277,6 +277,19 @@ def collect_terms(
                 )
             owner.setdefault(key, term)
         terms.append(term)
+    by_slug: dict[str, Term] = {}  # glossary.json's stable id: one page each
+    for term in terms:
+        if not term.kind:
+            continue
+        first = by_slug.setdefault(term.slug, term)
+        if first is not term:
+            errors.append(
+                TermError(
+                    f"docs/{term.source or term.src}:{term.line}",
+                    f"slug {term.slug!r} (glossary.json's id of a page) is also the slug of "
+                    f"docs/{first.source or first.src}: give one page another title anchor or file name",
+                )
+            )
     return terms, errors
 
 

@@ -197,6 +197,27 @@ def test_a_word_two_pages_claim_in_any_case_is_an_error(a: str, b: str, error: s
 
 
 @pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("models/svm.md", "edge-cases/svm.md"),
+        ("glossary/epoch.md", "models/epoch.md"),
+    ],
+)
+def test_two_glossary_pages_with_one_slug_are_an_error(a: str, b: str) -> None:
+    _, errors = collect_terms({a: "# One { #svm }\n\nOne.\n", b: "# Two { #svm }\n\nTwo.\n"})
+    first, second = sorted([a, b])
+    assert [str(error) for error in errors] == [
+        f"docs/{second}:3: slug 'svm' (glossary.json's id of a page) is also the slug of docs/{first}: "
+        "give one page another title anchor or file name"
+    ]
+
+
+def test_pages_that_are_no_glossary_entry_may_share_a_slug() -> None:
+    _, errors = collect_terms({"glossary/index.md": "# A\n\nA.\n", "models/index.md": "# B\n\nB.\n"})
+    assert errors == []
+
+
+@pytest.mark.parametrize(
     ("terms", "error"),
     [("[epochs, Epochs]", "'Epochs' is 'epochs' again"), ("[epoch]", "'epoch' is 'Epoch' again")],
 )
