@@ -621,6 +621,38 @@ def test_the_built_glossary_json_matches_its_schema_and_lists_every_glossary_pag
             assert f'id="{term.anchor}"' in pages[src]  # the URL lands on the term's heading
 
 
+def test_the_readme_example_entry_is_what_the_build_writes_for_its_page() -> None:
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## `glossary.json`", 1)[1]
+    example = json.loads(section.split("```json\n", 1)[1].split("```", 1)[0])
+    jsonschema.validate(example, SCHEMA, format_checker=jsonschema.FormatChecker())
+    (entry,) = example["terms"]
+    src = entry["source"].removeprefix("docs/")
+    built = glossary_document(
+        [SITE_TERMS[src]],
+        {src: f"https://executable-glossary.github.io/executable-glossary/{url_of(src)}"},
+        repo_url=REPO_URL,
+        edit_uri="edit/main/docs/",
+        provenance={},
+    )
+    assert built["terms"] == [entry]
+
+
+@pytest.mark.parametrize(
+    ("src", "slug", "fragment"),
+    [
+        ("notebooks/choosing-gmm-components.ipynb", "choosing-gmm-components", ""),
+        ("glossary/epoch.md", "epoch", "#epoch"),
+    ],
+)
+def test_slug_and_url_fragment_are_as_the_readme_says(src: str, slug: str, fragment: str) -> None:
+    term = SITE_TERMS[src]
+    (entry,) = glossary_document([term], {src: "u/"}, repo_url=REPO_URL, edit_uri="edit/main/docs/", provenance={})[
+        "terms"
+    ]
+    assert (entry["slug"], entry["url"]) == (slug, "u/" + fragment)
+
+
 def test_every_page_footer_names_what_computed_it_as_glossary_json_does(
     exported: dict[str, Any], pages: dict[str, str]
 ) -> None:
