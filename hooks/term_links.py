@@ -4,7 +4,7 @@ hover and on keyboard focus). A Python-Markdown treeprocessor; never imports MkD
 
 It runs on the element tree, after inline Markdown and before MkDocs turns `.md` links into URLs
 (and checks them), so the links it makes are relative `.md` links MkDocs validates like any other.
-It leaves alone headings, existing links, code, math, admonition titles and the term's own page.
+It leaves alone headings (and table header cells), existing links, code, math, admonition titles and the term's own page.
 Links authors wrote to a term's page get the definition as their `title` too.
 
 Why the first mention per section, not every mention or only the first on the page: one link per
@@ -29,6 +29,7 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Text that is not prose, or that is a link or a label already.
 SKIP_TAGS = HEADINGS | {"a", "code", "pre", "kbd", "samp", "var", "script", "style", "abbr", "dfn", "button", "summary"}
 SKIP_TAGS |= {"svg", "math", "img", "label", "textarea", "select"}
+SKIP_TAGS |= {"th"}  # a table's header cells are headings too
 SKIP_CLASSES = {"arithmatex", "admonition-title", "headerlink"}
 LINK_CLASS = "term-link"
 # Raw HTML written in the Markdown (`<a href=...>name</a>`) reaches the tree as placeholders around

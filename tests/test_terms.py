@@ -352,6 +352,16 @@ def test_no_link_in_headings_links_code_math_admonition_titles_or_inside_words(t
     assert "term-link" not in linked(text)
 
 
+@pytest.mark.parametrize(
+    "table",
+    ["| widget | gadget |\n|---|---|\n| a widget | a gadget |", "<table><tr><th>widget</th></tr></table>\n\na widget"],
+)
+def test_table_header_cells_hold_no_link_but_the_cells_below_do(table: str) -> None:
+    html = markdown.markdown(table, extensions=[TermLinks(TERMS_, "models/other.md"), "tables", "md_in_html"])
+    assert html.count('class="term-link"') == (2 if "gadget" in table else 1)
+    assert not re.search(r"<th[^>]*>[^<]*<a ", html)
+
+
 def test_raw_html_links_and_code_hold_no_link_but_the_text_after_them_does() -> None:
     html = linked("<a href='x'>one **widget**</a> <code>gadget</code> <img src='i.png'> a widget, a gadget.")
     widget = link("widget", "../glossary/widget.md", "A widget is a thing.")
