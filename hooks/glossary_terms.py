@@ -117,11 +117,45 @@ def plain_text(markdown_text: str) -> str:
     return re.sub(r"\s+", " ", "".join(parser.parts)).strip()
 
 
-def split_front_matter(source: str) -> tuple[dict[str, Any], str, int]:
-    """(front matter, body, number of lines the front matter takes)."""
+def split_front_matter(source: str, label: str = "", first_line: int = 1) -> tuple[dict[str, Any], str, int]:
+    """(front matter, body, number of lines the front matter takes).
+
+    Front matter that is not YAML is a TermError at `label`:line, the line the YAML error points at
+    (`first_line` is the line `source` starts at; the front matter's text starts after its `---`).
+    """
     text, body, lines = syntax.split_front_matter(source)
-    meta = yaml.safe_load(text) or {} if text else {}
+    try:
+        meta = yaml.safe_load(text) or {} if text else {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
+        line = first_line + 1 + (mark.line if mark is not None else 0)
+        what = ", ".join(
+            str(part) for part in (getattr(error, "context", None), getattr(error, "problem", None)) if part
+        )
+        raise TermError(f"{label}:{line}", f"front matter is not valid YAML: {what or error}") from None
     return (meta if isinstance(meta, dict) else {}), body, lines
+
+
+def _front_matter_line(source: str, key: str, first_line: int) -> int:
+    """The line of `key:` in the front matter (the file's first line when it is not found)."""
+    for number, text in enumerate(source.splitlines()[1:], 1):
+        if text.strip() == "---":
+            break
+        if re.match(rf"{re.escape(key)}\s*:", text):
+            return first_line + number
+    return first_line
+
+
+def case_sensitive(word: str) -> bool:
+    """Whether `word` links only as written: an acronym, with a capital after its first letter
+    ("SVM", "MLP", "SVMs"), where another case is often an ordinary word. Every other term word
+    matches in any case ("Epochs" at a sentence start is "epochs")."""
+    return any(char.isupper() for char in word[1:])
+
+
+def word_key(word: str) -> str:
+    """The key two term words are the same by: as written for an acronym, else casefolded."""
+    return word if case_sensitive(word) else word.casefold()
 
 
 def title_words(title: str) -> list[str]:
@@ -143,7 +177,7 @@ def extract_term(src: str, source: str, *, is_term: bool, source_path: str = "",
     `first_line` the line of that file the text starts at.
     """
     label = f"docs/{source_path or src}"
-    meta, body, offset = split_front_matter(source)
+    meta, body, offset = split_front_matter(source, label, first_line)
     lines = body.splitlines()
     titles = [heading for heading in syntax.headings(body) if heading.level == 1]
     if not titles:
@@ -167,12 +201,24 @@ def extract_term(src: str, source: str, *, is_term: bool, source_path: str = "",
             "to the next paragraph",
         )
     extra = meta.get("terms", [])
+    terms_line = f"{label}:{_front_matter_line(source, 'terms', first_line)}"
     if not isinstance(extra, list) or not all(isinstance(word, str) for word in extra):
-        raise TermError(f"{label}:1", "front matter `terms:` must be a list of words")
+        raise TermError(terms_line, "front matter `terms:` must be a list of words")
     bad = [word for word in extra if not _PLAIN_TERM.match(word)]
     if bad:
-        raise TermError(f"{label}:1", f"front matter `terms:` {bad}: use letters, digits, spaces and hyphens only")
+        raise TermError(terms_line, f"front matter `terms:` {bad}: use letters, digits, spaces and hyphens only")
     title = plain_text(raw_title)
+    seen: dict[str, str] = {}
+    for word in title_words(title):
+        seen.setdefault(word_key(word), word)
+    for word in extra:
+        if word_key(word) in seen:
+            raise TermError(
+                terms_line,
+                f"front matter `terms:` {word!r} is {seen[word_key(word)]!r} again: term words match in any case "
+                "(acronyms as written), so list each name once",
+            )
+        seen[word_key(word)] = word
     words = tuple(dict.fromkeys([*title_words(title), *extra])) if is_term else ()
     return Term(src, title, anchor, plain_text(paragraph), line, words, tuple(extra), source_path)
 
@@ -215,21 +261,35 @@ def collect_terms(
             found.append(error)
     terms: list[Term] = []
     errors = [error for error in found if isinstance(error, TermError)]
-    owner: dict[str, Term] = {}
+    owner: dict[str, Term] = {}  # casefolded: "Epochs" is "epochs", "svm" is "SVM"
     for term in found:
         if not isinstance(term, Term):
             continue
         for word in term.words:
-            if word in owner:
+            key = word.casefold()
+            if key in owner and owner[key] is not term:
                 errors.append(
                     TermError(
                         f"docs/{term.source or term.src}:{term.line}",
-                        f"term word {word!r} is already the term of docs/{owner[word].src}; "
+                        f"term word {word!r} is already the term of docs/{owner[key].src}; "
                         "remove it from one page's title or `terms:`",
                     )
                 )
-            owner.setdefault(word, term)
+            owner.setdefault(key, term)
         terms.append(term)
+    by_slug: dict[str, Term] = {}  # glossary.json's stable id: one page each
+    for term in terms:
+        if not term.kind:
+            continue
+        first = by_slug.setdefault(term.slug, term)
+        if first is not term:
+            errors.append(
+                TermError(
+                    f"docs/{term.source or term.src}:{term.line}",
+                    f"slug {term.slug!r} (glossary.json's id of a page) is also the slug of "
+                    f"docs/{first.source or first.src}: give one page another title anchor or file name",
+                )
+            )
     return terms, errors
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +25,9 @@ STUB_DEFINITION = "Write the one-sentence definition here: what it is, and wheth
 
 def slugs(name: str) -> tuple[str, str]:
     """("learning-rate", "learning_rate"): kebab-case for the URL, snake_case for the snippet."""
-    words = re.findall(r"[a-z0-9]+", name.lower())
+    # Accents and compatibility forms folded to ASCII first: "Ünïcode término" -> unicode-termino.
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_name.lower())
     if not words:
         raise ValueError(f"{name!r} has no letters or digits to make a file name from")
     return "-".join(words), "_".join(words)

@@ -4,7 +4,7 @@ hover and on keyboard focus). A Python-Markdown treeprocessor; never imports MkD
 
 It runs on the element tree, after inline Markdown and before MkDocs turns `.md` links into URLs
 (and checks them), so the links it makes are relative `.md` links MkDocs validates like any other.
-It leaves alone headings, existing links, code, math, admonition titles and the term's own page.
+It leaves alone headings (and table header cells), existing links, code, math, admonition titles and the term's own page.
 Links authors wrote to a term's page get the definition as their `title` too.
 
 Why the first mention per section, not every mention or only the first on the page: one link per
@@ -20,7 +20,7 @@ import re
 import xml.etree.ElementTree as etree
 from urllib.parse import urlsplit
 
-from glossary_terms import Term
+from glossary_terms import Term, case_sensitive
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
@@ -29,6 +29,7 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Text that is not prose, or that is a link or a label already.
 SKIP_TAGS = HEADINGS | {"a", "code", "pre", "kbd", "samp", "var", "script", "style", "abbr", "dfn", "button", "summary"}
 SKIP_TAGS |= {"svg", "math", "img", "label", "textarea", "select"}
+SKIP_TAGS |= {"th"}  # a table's header cells are headings too
 SKIP_CLASSES = {"arithmatex", "admonition-title", "headerlink"}
 LINK_CLASS = "term-link"
 # Raw HTML written in the Markdown (`<a href=...>name</a>`) reaches the tree as placeholders around
@@ -43,10 +44,18 @@ class TermIndex:
 
     def __init__(self, terms: list[Term]) -> None:
         self.by_src = {term.src: term for term in terms}
-        self.by_word = {word: term for term in terms for word in term.words}
-        words = sorted(self.by_word, key=len, reverse=True)  # the longest name wins: "Hyperparameter search"
-        # A word is whole: not part of a longer word or hyphenated compound ("parameter" in "hyperparameter").
-        self.pattern = re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, words))})(?![\w-])") if words else None
+        # Casefolded (no two pages share a word in any case): a word matches in any case ("Epochs"),
+        # an acronym only as written ("SVM"), see glossary_terms.case_sensitive.
+        self.by_word = {word.casefold(): term for term in terms for word in term.words}
+        words = sorted({word for term in terms for word in term.words}, key=len, reverse=True)
+        # The longest name wins ("Hyperparameter search"); a word is whole: not part of a longer word
+        # or hyphenated compound ("parameter" in "hyperparameter").
+        names = "|".join(re.escape(word) if case_sensitive(word) else f"(?i:{re.escape(word)})" for word in words)
+        self.pattern = re.compile(rf"(?<![\w-])(?:{names})(?![\w-])") if words else None
+
+    def term(self, text: str) -> Term:
+        """The term a matched text names."""
+        return self.by_word[text.casefold()]
 
 
 class TermLinker(Treeprocessor):  # type: ignore[misc]  # Markdown ships no type hints
@@ -55,7 +64,8 @@ class TermLinker(Treeprocessor):  # type: ignore[misc]  # Markdown ships no type
     def __init__(self, md: Markdown, index: TermIndex, page: str) -> None:
         super().__init__(md)
         self.page = page
-        self.by_src, self.by_word, self.pattern = index.by_src, index.by_word, index.pattern
+        self.index = index
+        self.by_src, self.pattern = index.by_src, index.pattern
         self.linked: set[str] = set()  # terms linked in the current section
         self.raw_depth = 0  # how many raw HTML tags of SKIP_TAGS are open at this point of the text
 
@@ -93,7 +103,7 @@ class TermLinker(Treeprocessor):  # type: ignore[misc]  # Markdown ships no type
         made: list[etree.Element] = []
         cursor = 0
         for match in self._matches(text):
-            term = self.by_word[match.group(0)]
+            term = self.index.term(match.group(0))
             if term.src == self.page or term.src in self.linked:
                 continue
             self.linked.add(term.src)

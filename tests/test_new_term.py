@@ -16,10 +16,22 @@ from new_term import STUB_DEFINITION, add_to_nav, slugs
 
 @pytest.mark.parametrize(
     ("name", "kebab", "snake"),
-    [("Learning rate", "learning-rate", "learning_rate"), ("k-fold CV", "k-fold-cv", "k_fold_cv")],
+    [
+        ("Learning rate", "learning-rate", "learning_rate"),
+        ("k-fold CV", "k-fold-cv", "k_fold_cv"),
+        ("Ünïcode término ☃", "unicode-termino", "unicode_termino"),
+        ("Régularisation L²", "regularisation-l2", "regularisation_l2"),
+        ("ﬁne-tuning", "fine-tuning", "fine_tuning"),
+    ],
 )
 def test_slugs(name: str, kebab: str, snake: str) -> None:
     assert slugs(name) == (kebab, snake)
+
+
+@pytest.mark.parametrize("name", ["☃", "  -- ", "日本語"])
+def test_a_name_with_nothing_left_for_a_file_name_is_an_error(name: str) -> None:
+    with pytest.raises(ValueError, match="has no letters or digits to make a file name from"):
+        slugs(name)
 
 
 def test_nav_entry_goes_at_the_end_of_the_glossary_section() -> None:

@@ -125,9 +125,31 @@ def test_a_computed_value_in_the_definition_is_reported_at_its_line() -> None:
         extract_term("models/x.md", "# X { #x }\n\n**X learns %{x.n} things.**\n", is_term=True)
 
 
-def test_bad_front_matter_terms_are_reported() -> None:
-    with pytest.raises(TermError, match=r"^docs/x\.md:1: front matter `terms:` \['a\]b'\]"):
-        extract_term("x.md", "---\nterms: ['a]b']\n---\n# X\n\nX is.\n", is_term=True)
+@pytest.mark.parametrize(
+    ("front_matter", "error"),
+    [
+        ("terms: ['a]b']", r"^docs/x\.md:2: front matter `terms:` \['a\]b'\]"),
+        ("title: X\nterms: thing", r"^docs/x\.md:3: front matter `terms:` must be a list of words$"),
+        (
+            "title: X\nterms: [epochs",
+            r"^docs/x\.md:3: front matter is not valid YAML: while parsing a flow sequence, "
+            r"expected ',' or '\]', but got '<stream end>'$",
+        ),
+        (
+            "title: X\n  bad: indent",
+            r"^docs/x\.md:3: front matter is not valid YAML: mapping values are not allowed here$",
+        ),
+    ],
+)
+def test_bad_front_matter_is_reported_at_its_line(front_matter: str, error: str) -> None:
+    with pytest.raises(TermError, match=error):
+        extract_term("x.md", f"---\n{front_matter}\n---\n# X\n\nX is.\n", is_term=True)
+
+
+def test_malformed_front_matter_is_a_term_error_of_its_page_not_a_crash() -> None:
+    terms, errors = collect_terms({"a.md": "---\nterms: [epochs\n---\n# A\n\nA is.\n", "b.md": "# B\n\nB is.\n"})
+    assert [term.src for term in terms] == ["b.md"]
+    assert [error.location for error in errors] == ["docs/a.md:2"]
 
 
 @pytest.mark.parametrize(
@@ -153,6 +175,61 @@ def test_a_word_two_pages_claim_is_an_error() -> None:
     assert [str(error) for error in errors] == [
         "docs/b.md:6: term word 'thing' is already the term of docs/a.md; remove it from one page's title or `terms:`"
     ]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "error"),
+    [
+        ("# Epoch\n\nAn epoch.\n", "---\nterms: [Epochs, epoch]\n---\n# LR\n\nA rate.\n", "'epoch'"),
+        (
+            "---\nterms: [epochs]\n---\n# Epoch\n\nAn epoch.\n",
+            "---\nterms: [Epochs]\n---\n# LR\n\nA rate.\n",
+            "'Epochs'",
+        ),
+        ("---\nterms: [SVM]\n---\n# Machine\n\nA machine.\n", "---\nterms: [svm]\n---\n# LR\n\nA rate.\n", "'svm'"),
+    ],
+)
+def test_a_word_two_pages_claim_in_any_case_is_an_error(a: str, b: str, error: str) -> None:
+    _, errors = collect_terms({"a.md": a, "b.md": b})
+    assert [str(found) for found in errors] == [
+        f"docs/b.md:6: term word {error} is already the term of docs/a.md; remove it from one page's title or `terms:`"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("models/svm.md", "edge-cases/svm.md"),
+        ("glossary/epoch.md", "models/epoch.md"),
+    ],
+)
+def test_two_glossary_pages_with_one_slug_are_an_error(a: str, b: str) -> None:
+    _, errors = collect_terms({a: "# One { #svm }\n\nOne.\n", b: "# Two { #svm }\n\nTwo.\n"})
+    first, second = sorted([a, b])
+    assert [str(error) for error in errors] == [
+        f"docs/{second}:3: slug 'svm' (glossary.json's id of a page) is also the slug of docs/{first}: "
+        "give one page another title anchor or file name"
+    ]
+
+
+def test_pages_that_are_no_glossary_entry_may_share_a_slug() -> None:
+    _, errors = collect_terms({"glossary/index.md": "# A\n\nA.\n", "models/index.md": "# B\n\nB.\n"})
+    assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("terms", "error"),
+    [("[epochs, Epochs]", "'Epochs' is 'epochs' again"), ("[epoch]", "'epoch' is 'Epoch' again")],
+)
+def test_a_case_variant_in_terms_is_redundant(terms: str, error: str) -> None:
+    with pytest.raises(TermError, match=rf"^docs/x\.md:2: front matter `terms:` {error}: term words match in any case"):
+        extract_term("x.md", f"---\nterms: {terms}\n---\n# Epoch\n\nAn epoch.\n", is_term=True)
+
+
+def test_acronyms_may_list_their_lowercase_form_and_plural() -> None:
+    term = extract_term("x.md", "---\nterms: [SVMs, svm]\n---\n# SVM\n\nAn SVM.\n", is_term=True)
+    assert term is not None
+    assert term.words == ("SVM", "SVMs", "svm")
 
 
 NOTEBOOK = """# %% [markdown]
@@ -223,6 +300,40 @@ def test_the_first_mention_in_each_section_links_to_the_term() -> None:
     )
 
 
+ACRONYM = Term("models/svm.md", "SVM", "svm", "An SVM.", 3, ("SVM", "SVMs"))
+WIDGET_SET = Term("glossary/widget-set.md", "Widget set", "widget-set", "A set.", 3, ("Widget set", "widget set"))
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        (
+            "Widgets are fine.",
+            '<p><a class="term-link" href="../glossary/widget.md" title="A widget is a thing.">Widgets</a> are fine.</p>',
+        ),
+        (
+            "WIDGET, widget.",
+            '<p><a class="term-link" href="../glossary/widget.md" title="A widget is a thing.">WIDGET</a>, widget.</p>',
+        ),
+        (
+            "Gadget Set here.",
+            '<p><a class="term-link" href="gadget.md" title="A &quot;gadget&quot; holds widgets.">Gadget Set</a> here.</p>',
+        ),
+        (
+            "A WIDGET SET.",
+            '<p>A <a class="term-link" href="../glossary/widget-set.md" title="A set.">WIDGET SET</a>.</p>',
+        ),
+        (
+            "svm and Svm, then SVMs.",
+            '<p>svm and Svm, then <a class="term-link" href="svm.md" title="An SVM.">SVMs</a>.</p>',
+        ),
+    ],
+)
+def test_term_words_match_in_any_case_but_acronyms_only_as_written(text: str, html: str) -> None:
+    extensions = [TermLinks([*TERMS_, ACRONYM, WIDGET_SET], "models/other.md")]
+    assert markdown.markdown(text, extensions=extensions) == html
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -239,6 +350,16 @@ def test_the_first_mention_in_each_section_links_to_the_term() -> None:
 )
 def test_no_link_in_headings_links_code_math_admonition_titles_or_inside_words(text: str) -> None:
     assert "term-link" not in linked(text)
+
+
+@pytest.mark.parametrize(
+    "table",
+    ["| widget | gadget |\n|---|---|\n| a widget | a gadget |", "<table><tr><th>widget</th></tr></table>\n\na widget"],
+)
+def test_table_header_cells_hold_no_link_but_the_cells_below_do(table: str) -> None:
+    html = markdown.markdown(table, extensions=[TermLinks(TERMS_, "models/other.md"), "tables", "md_in_html"])
+    assert html.count('class="term-link"') == (2 if "gadget" in table else 1)
+    assert not re.search(r"<th[^>]*>[^<]*<a ", html)
 
 
 def test_raw_html_links_and_code_hold_no_link_but_the_text_after_them_does() -> None:
@@ -508,6 +629,38 @@ def test_the_built_glossary_json_matches_its_schema_and_lists_every_glossary_pag
         assert entry["source_url"] == f"{REPO_URL}/blob/main/{entry['source']}"
         if term.anchor:
             assert f'id="{term.anchor}"' in pages[src]  # the URL lands on the term's heading
+
+
+def test_the_readme_example_entry_is_what_the_build_writes_for_its_page() -> None:
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## `glossary.json`", 1)[1]
+    example = json.loads(section.split("```json\n", 1)[1].split("```", 1)[0])
+    jsonschema.validate(example, SCHEMA, format_checker=jsonschema.FormatChecker())
+    (entry,) = example["terms"]
+    src = entry["source"].removeprefix("docs/")
+    built = glossary_document(
+        [SITE_TERMS[src]],
+        {src: f"https://executable-glossary.github.io/executable-glossary/{url_of(src)}"},
+        repo_url=REPO_URL,
+        edit_uri="edit/main/docs/",
+        provenance={},
+    )
+    assert built["terms"] == [entry]
+
+
+@pytest.mark.parametrize(
+    ("src", "slug", "fragment"),
+    [
+        ("notebooks/choosing-gmm-components.ipynb", "choosing-gmm-components", ""),
+        ("glossary/epoch.md", "epoch", "#epoch"),
+    ],
+)
+def test_slug_and_url_fragment_are_as_the_readme_says(src: str, slug: str, fragment: str) -> None:
+    term = SITE_TERMS[src]
+    (entry,) = glossary_document([term], {src: "u/"}, repo_url=REPO_URL, edit_uri="edit/main/docs/", provenance={})[
+        "terms"
+    ]
+    assert (entry["slug"], entry["url"]) == (slug, "u/" + fragment)
 
 
 def test_every_page_footer_names_what_computed_it_as_glossary_json_does(
