@@ -183,6 +183,12 @@ def extract_term(src: str, source: str, *, is_term: bool, source_path: str = "",
     if not titles:
         return None
     title_line, raw_title, anchor = titles[0].line, titles[0].text, titles[0].anchor
+    if _PLACEHOLDER in raw_title:
+        raise TermError(
+            f"{label}:{offset + title_line + first_line - 1}",
+            "the title holds a computed value (%{...}); it is also the page's name in the nav, the A–Z "
+            "and glossary.json, which show no computed values: move the number into the text",
+        )
     start = title_line  # index of the line after the title
     while start < len(lines) and not lines[start].strip():
         start += 1

@@ -99,6 +99,10 @@ def on_post_build(config: MkDocsConfig) -> None:
         edit_uri=config.edit_uri or "",
         provenance=_build.provenance,
     )
+    if not config.site_url:
+        # glossary.json promises absolute URLs (its schema checks them): wikis and bots read it
+        # from elsewhere, where a path like /glossary/x/ leads nowhere. Counted by --strict.
+        log.warning("glossary.json needs an absolute site_url (mkdocs.yml, or SITE_URL): its URLs are paths")
     schema = (config.site_url or "/") + SCHEMA
     text = json.dumps({"$schema": schema, **document}, ensure_ascii=False, indent=2) + "\n"
     Path(config.site_dir, EXPORT).write_text(text, encoding="utf-8")

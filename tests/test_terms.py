@@ -125,6 +125,13 @@ def test_a_computed_value_in_the_definition_is_reported_at_its_line() -> None:
         extract_term("models/x.md", "# X { #x }\n\n**X learns %{x.n} things.**\n", is_term=True)
 
 
+def test_a_computed_value_in_the_title_is_reported_at_its_line() -> None:
+    """Not at the A–Z page, where the unexpanded title would otherwise surface."""
+    source = "---\nterms: [x]\n---\n\n# X %{x.n} { #x }\n\n**X is a thing.**\n"
+    with pytest.raises(TermError, match=r"^docs/glossary/x\.md:5: the title holds a computed value"):
+        extract_term("glossary/x.md", source, is_term=True)
+
+
 @pytest.mark.parametrize(
     ("front_matter", "error"),
     [
