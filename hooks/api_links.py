@@ -270,11 +270,6 @@ class _CodeSpans(HTMLParser):
             self._blocks[-1] = (self._blocks[-1][0], self._block_count)
 
 
-def code_spans(page: str) -> list[CodeSpan]:
-    """The inline code spans of an HTML page that may be linked, in order."""
-    return _CodeSpans(page).spans
-
-
 def block_classes(spans: list[CodeSpan], reference: Reference) -> dict[int, frozenset[str]]:
     """Each sentence's classes (`CodeSpan.block`), named by its inline code (`SVC`, `SVC(C=1)`,
     `SVC.fit`): the owners a bare `coef_` or `fit` in that sentence may belong to. A sentence that
