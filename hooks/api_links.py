@@ -88,7 +88,7 @@ class Reference:
     uris: dict[str, str]  # "sklearn.svm.SVC" -> "modules/generated/sklearn.svm.SVC.html#sklearn.svm.SVC"
     short: dict[str, str | None]  # "SVC" -> "sklearn.svm.SVC"; None when two objects share the name
     members: dict[str, frozenset[str]]  # "sklearn.svm.SVC" -> its parameters and fitted attributes
-    member_names: frozenset[str] = frozenset()  # every class's parameters, attributes and methods
+    member_names: frozenset[str]  # every class's parameters, attributes and methods
 
     def link(self, name: str) -> Link:
         return Link(name, self.base_url + self.uris[name])
