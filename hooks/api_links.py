@@ -88,7 +88,7 @@ class Reference:
     uris: dict[str, str]  # "sklearn.svm.SVC" -> "modules/generated/sklearn.svm.SVC.html#sklearn.svm.SVC"
     short: dict[str, str | None]  # "SVC" -> "sklearn.svm.SVC"; None when two objects share the name
     members: dict[str, frozenset[str]]  # "sklearn.svm.SVC" -> its parameters and fitted attributes
-    member_names: frozenset[str] = frozenset()  # every class's parameters, attributes and methods
+    member_names: frozenset[str]  # every class's parameters, attributes and methods
 
     def link(self, name: str) -> Link:
         return Link(name, self.base_url + self.uris[name])
@@ -268,11 +268,6 @@ class _CodeSpans(HTMLParser):
             # Prose ends a sentence: the rest of the block is a new one (numbered like a block).
             self._block_count += 1
             self._blocks[-1] = (self._blocks[-1][0], self._block_count)
-
-
-def code_spans(page: str) -> list[CodeSpan]:
-    """The inline code spans of an HTML page that may be linked, in order."""
-    return _CodeSpans(page).spans
 
 
 def block_classes(spans: list[CodeSpan], reference: Reference) -> dict[int, frozenset[str]]:

@@ -85,6 +85,11 @@ class Term:
         return self.anchor or posixpath.splitext(self.src)[0].rsplit("/", 1)[-1]
 
     @property
+    def path(self) -> str:
+        """The file the term was read from, relative to docs/: `source`, or else `src`."""
+        return self.source or self.src
+
+    @property
     def kind(self) -> str:
         """The A–Z kind: term, model, edge case or worked example; empty for a page that is no entry."""
         folder, _, name = self.src.rpartition("/")
@@ -276,7 +281,7 @@ def collect_terms(
             if key in owner and owner[key] is not term:
                 errors.append(
                     TermError(
-                        f"docs/{term.source or term.src}:{term.line}",
+                        f"docs/{term.path}:{term.line}",
                         f"term word {word!r} is already the term of docs/{owner[key].src}; "
                         "remove it from one page's title or `terms:`",
                     )
@@ -291,9 +296,9 @@ def collect_terms(
         if first is not term:
             errors.append(
                 TermError(
-                    f"docs/{term.source or term.src}:{term.line}",
+                    f"docs/{term.path}:{term.line}",
                     f"slug {term.slug!r} (glossary.json's id of a page) is also the slug of "
-                    f"docs/{first.source or first.src}: give one page another title anchor or file name",
+                    f"docs/{first.path}: give one page another title anchor or file name",
                 )
             )
     return terms, errors
@@ -331,8 +336,8 @@ def glossary_document(
                 "alternative_names": list(term.aliases),
                 "definition": term.definition,
                 "url": urls[term.src] + (f"#{term.anchor}" if term.anchor else ""),
-                "source": f"docs/{term.source or term.src}",
-                "source_url": source_url(repo_url, edit_uri, term.source or term.src),
+                "source": f"docs/{term.path}",
+                "source_url": source_url(repo_url, edit_uri, term.path),
             }
             for term in sorted(terms, key=sort_key)
             if term.kind
