@@ -140,11 +140,7 @@ def whole(value: int, *, grouped: bool = True) -> str:
 
 def _format_scalar(item: Any, spec: str | None, *, quoted: bool = False, grouped: bool = True) -> str:
     if spec is None:
-        if quoted and isinstance(item, str):
-            return repr(item)
-        if isinstance(item, float):
-            return rounded(item, grouped=grouped)
-        return whole(item, grouped=grouped) if isinstance(item, int) and not isinstance(item, bool) else str(item)
+        return code_text(item, grouped=grouped) if quoted or not isinstance(item, str) else str(item)
     _check_spec_size(spec)
     try:
         return positive_zero(format(item, spec))
@@ -343,7 +339,7 @@ def sample_text(node: Any, indent: int = 0) -> str:
 
 
 def code_text(value: Any, *, grouped: bool = True) -> str:
-    """A scalar as a table shows it: numbers in the site's style, strings quoted as Python quotes them."""
+    """A scalar as a table (or prose, as code) shows it: numbers in the site's style, strings quoted as Python quotes them."""
     if isinstance(value, float):
         return rounded(value, grouped=grouped)
     if isinstance(value, int) and not isinstance(value, bool):
