@@ -348,12 +348,16 @@ def code_text(value: Any, *, grouped: bool = True) -> str:
 
 
 def _figure(svg: str, alt: str) -> str:
-    label = html.escape(alt)
     # Text in the figure (a title, a label) is a value too; a <style> holds CSS, where no entity is read.
     svg = "".join(part if part.startswith("<style") else literal_braces(part) for part in STYLE.split(svg))
+    return f'<figure class="livevalues-figure">{labelled(svg, alt)}</figure>'
+
+
+def labelled(svg: str, alt: str) -> str:
+    """The SVG with its alt text as its accessible name: role, aria-label and a <title> (a notebook's figures too)."""
+    label = html.escape(alt)
     svg = re.sub(r"<svg\b", f'<svg role="img" aria-label="{label}"', svg, count=1)
-    svg = svg.replace(">", f"><title>{label}</title>", 1)
-    return f'<figure class="livevalues-figure">{svg}</figure>'
+    return svg.replace(">", f"><title>{label}</title>", 1)
 
 
 def summarize_block(value: dict[str, Any], spec: str | None) -> str:
