@@ -79,7 +79,7 @@ class Cache:
             except OSError as error:
                 self._disable(f"cannot create the cache folder {folder} ({error.strerror})")
             else:
-                _remove_stale_temporaries(folder)
+                remove_stale_temporaries(folder)
 
     def _disable(self, reason: str) -> None:
         log.warning("livevalues: %s; running without a cache", reason)
@@ -160,11 +160,7 @@ class Cache:
     def _write(self, target: Path, data: bytes) -> None:
         assert self.folder is not None
         try:
-            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)  # no fsync: the rename is atomic for readers, and the checksum
-                # catches a file torn by a power cut; an fsync per entry cost more than small snippets
-            os.replace(temporary, target)  # atomic: readers see the old entry or the new one, whole
+            write_atomically(target, data)
         except OSError as error:
             self._disable(f"cannot write to the cache folder {self.folder} ({error.strerror})")
 
@@ -207,7 +203,16 @@ def _state(file: Path) -> str:
     return "directory" if file.exists() else ABSENT
 
 
-def _remove_stale_temporaries(folder: Path, age: float = 600) -> None:
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write `data` to `target` through a temporary file beside it; OSError if it cannot."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)  # no fsync: the rename is atomic for readers, and their check (the checksum,
+        # or JSON that parses) catches a file torn by a power cut; an fsync per entry cost more than small snippets
+    os.replace(temporary, target)  # atomic: readers see the old entry or the new one, whole
+
+
+def remove_stale_temporaries(folder: Path, age: float = 600) -> None:
     """Half-written files of builds that were killed; a live writer holds one for milliseconds."""
     now = time.time()
     for temporary in folder.glob(".tmp-*"):

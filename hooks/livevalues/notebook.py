@@ -18,7 +18,6 @@ the cell draws them: a figure without one fails the notebook at its cell's line.
 from __future__ import annotations
 
 import ast
-import html
 import importlib
 import io
 import re
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from livevalues import capture
+from livevalues.render import labelled
 from livevalues.safety import svg_problem
 
 CELL_FILE = "livevalues-cell.txt"  # the number of the cell running, in the scratch folder: a timeout names it
@@ -206,6 +206,4 @@ def _figure_svg(figure: Any, alt: str, salt: str) -> str:
     if problem := svg_problem(svg):
         raise ValueError(f"a figure that {problem}")
     svg = METADATA.sub("", svg, count=1)  # "image/svg+xml", "Matplotlib v3…": no reader needs it, nor search
-    label = html.escape(alt)
-    svg = re.sub(r"<svg\b", f'<svg role="img" aria-label="{label}"', svg, count=1)
-    return svg.replace(">", f"><title>{label}</title>", 1)
+    return labelled(svg, alt)

@@ -21,9 +21,10 @@ import json
 import os
 import shutil
 import tempfile
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from livevalues.cache import remove_stale_temporaries, write_atomically
 
 if TYPE_CHECKING:
     from livevalues.build import Build
@@ -32,7 +33,6 @@ FOLDER = "notebooks"  # under docs/: where the sources are, and the URLs of thei
 RENDERED = "notebook-pages"  # in the results cache's folder: rendered pages
 FORMAT = 1  # of a rendered page's entry
 KEEP = 5  # rendered versions of each notebook page kept: as many as the results cache keeps builds
-STALE = 600  # seconds: a temporary file older than this was left by a build that was killed
 
 
 class NotebookPages:
@@ -124,10 +124,7 @@ class NotebookPages:
             return
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(page, stream)
-            os.replace(temporary, entry)  # atomic: another build reading it sees all of it or nothing
+            write_atomically(entry, json.dumps(page).encode())  # another build reading it sees all of it or nothing
         except OSError:
             return  # a cache that cannot be written costs a render next build, nothing else
 
@@ -138,11 +135,7 @@ class NotebookPages:
         """Keep the KEEP most recently used rendered versions of each notebook page; delete older ones."""
         if self.cache is None:
             return
-        now = time.time()
-        for temporary in self.cache.glob(".tmp-*"):  # half-written by a build that was killed
-            with contextlib.suppress(OSError):
-                if now - temporary.stat().st_mtime > STALE:
-                    temporary.unlink()
+        remove_stale_temporaries(self.cache)
         for name in self.names.values():
             entries = []
             for entry in self.cache.glob(f"{name}.*.json"):

@@ -140,11 +140,7 @@ def whole(value: int, *, grouped: bool = True) -> str:
 
 def _format_scalar(item: Any, spec: str | None, *, quoted: bool = False, grouped: bool = True) -> str:
     if spec is None:
-        if quoted and isinstance(item, str):
-            return repr(item)
-        if isinstance(item, float):
-            return rounded(item, grouped=grouped)
-        return whole(item, grouped=grouped) if isinstance(item, int) and not isinstance(item, bool) else str(item)
+        return code_text(item, grouped=grouped) if quoted or not isinstance(item, str) else str(item)
     _check_spec_size(spec)
     try:
         return positive_zero(format(item, spec))
@@ -343,7 +339,7 @@ def sample_text(node: Any, indent: int = 0) -> str:
 
 
 def code_text(value: Any, *, grouped: bool = True) -> str:
-    """A scalar as a table shows it: numbers in the site's style, strings quoted as Python quotes them."""
+    """A scalar as a table (or prose, as code) shows it: numbers in the site's style, strings quoted as Python quotes them."""
     if isinstance(value, float):
         return rounded(value, grouped=grouped)
     if isinstance(value, int) and not isinstance(value, bool):
@@ -352,12 +348,16 @@ def code_text(value: Any, *, grouped: bool = True) -> str:
 
 
 def _figure(svg: str, alt: str) -> str:
-    label = html.escape(alt)
     # Text in the figure (a title, a label) is a value too; a <style> holds CSS, where no entity is read.
     svg = "".join(part if part.startswith("<style") else literal_braces(part) for part in STYLE.split(svg))
+    return f'<figure class="livevalues-figure">{labelled(svg, alt)}</figure>'
+
+
+def labelled(svg: str, alt: str) -> str:
+    """The SVG with its alt text as its accessible name: role, aria-label and a <title> (a notebook's figures too)."""
+    label = html.escape(alt)
     svg = re.sub(r"<svg\b", f'<svg role="img" aria-label="{label}"', svg, count=1)
-    svg = svg.replace(">", f"><title>{label}</title>", 1)
-    return f'<figure class="livevalues-figure">{svg}</figure>'
+    return svg.replace(">", f"><title>{label}</title>", 1)
 
 
 def summarize_block(value: dict[str, Any], spec: str | None) -> str:
