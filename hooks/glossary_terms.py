@@ -282,7 +282,7 @@ def collect_terms(
                 errors.append(
                     TermError(
                         f"docs/{term.path}:{term.line}",
-                        f"term word {word!r} is already the term of docs/{owner[key].src}; "
+                        f"term word {word!r} is already the term of docs/{owner[key].path}; "
                         "remove it from one page's title or `terms:`",
                     )
                 )
